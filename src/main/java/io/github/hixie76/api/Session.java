@@ -1,0 +1,36 @@
+package io.github.hixie76.api;
+
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+/** One open connection, as the application sees it. Every method is thread-safe. */
+public interface Session {
+
+    /** Unique among the sessions of this server. */
+    String id();
+
+    /** The request that opened the session. */
+    Handshake handshake();
+
+    /**
+     * Queues a text message and returns at once. The stage completes when the message has
+     * been handed to the container, and fails when the session closes first or its outbound
+     * queue is full (the peer has stopped reading: the connection is then closed).
+     */
+    CompletionStage<Void> send(String text);
+
+    /**
+     * Sends {@code text} to every open session of this endpoint, this one included, encoding it
+     * once. Returns how many sessions it was queued for.
+     */
+    int broadcast(String text);
+
+    /** Starts the closing handshake; the connection ends when the peer answers or after a timeout. */
+    void close();
+
+    /** True until the closing handshake starts or the connection fails. */
+    boolean isOpen();
+
+    /** Application state for this session; a concurrent map. */
+    Map<String, Object> attributes();
+}

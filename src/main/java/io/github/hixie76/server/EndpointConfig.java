@@ -1,0 +1,83 @@
+package io.github.hixie76.server;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The limits and policies of one endpoint. Immutable and thread-safe.
+ *
+ * <p>Built from parameters by {@link #fromParameters}; each name below is a servlet init-param,
+ * or a context-param with the prefix {@code hixie76.} that applies to every endpoint of the
+ * application:
+ *
+ * <table>
+ * <caption>Parameters</caption>
+ * <tr><th>name</th><th>default</th><th>meaning</th></tr>
+ * <tr><td>maxMessageSize</td><td>1048576</td><td>bytes in one incoming frame; more fails the connection</td></tr>
+ * <tr><td>maxOutboundBytes</td><td>4194304</td><td>bytes queued for one slow peer; more disconnects it</td></tr>
+ * <tr><td>handshakeTimeoutMs</td><td>10000</td><td>wait for the 8 bytes of key3 after the headers</td></tr>
+ * <tr><td>closeTimeoutMs</td><td>5000</td><td>wait for the peer's {@code FF 00} after the server's</td></tr>
+ * <tr><td>subprotocols</td><td>(empty)</td><td>comma-separated accepted values of Sec-WebSocket-Protocol;
+ *     empty accepts and echoes whatever the client asks</td></tr>
+ * </table>
+ */
+public record EndpointConfig(int maxMessageSize, long maxOutboundBytes, Duration handshakeTimeout,
+        Duration closeTimeout, List<String> subprotocols) {
+
+    public static final EndpointConfig DEFAULTS = new EndpointConfig(1 << 20, 4L << 20,
+            Duration.ofSeconds(10), Duration.ofSeconds(5), List.of());
+
+    public EndpointConfig {
+        if (maxMessageSize < 0 || maxOutboundBytes < 0) {
+            throw new IllegalArgumentException("limits must be >= 0");
+        }
+        if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()
+                || closeTimeout.isNegative() || closeTimeout.isZero()) {
+            throw new IllegalArgumentException("timeouts must be > 0");
+        }
+        subprotocols = List.copyOf(subprotocols);
+    }
+
+    /**
+     * Reads the parameters through {@code parameter} (name to value, or null when unset);
+     * unset ones keep their defaults. A malformed value throws IllegalArgumentException naming it.
+     */
+    public static EndpointConfig fromParameters(Function<String, String> parameter) {
+        EndpointConfig d = DEFAULTS;
+        return new EndpointConfig(
+                (int) number(parameter, "maxMessageSize", d.maxMessageSize, Integer.MAX_VALUE),
+                number(parameter, "maxOutboundBytes", d.maxOutboundBytes, Long.MAX_VALUE),
+                Duration.ofMillis(number(parameter, "handshakeTimeoutMs", d.handshakeTimeout.toMillis(), Long.MAX_VALUE)),
+                Duration.ofMillis(number(parameter, "closeTimeoutMs", d.closeTimeout.toMillis(), Long.MAX_VALUE)),
+                list(parameter.apply("subprotocols")));
+    }
+
+    /** Whether a requested subprotocol (null: none requested) may be agreed. */
+    public boolean accepts(String subprotocol) {
+        return subprotocol == null || subprotocols.isEmpty() || subprotocols.contains(subprotocol);
+    }
+
+    private static long number(Function<String, String> parameter, String name, long fallback, long max) {
+        String value = parameter.apply(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            long n = Long.parseLong(value.trim());
+            if (n >= 0 && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("parameter " + name + " must be a whole number from 0 to " + max
+                + ", got '" + value + "'");
+    }
+
+    private static List<String> list(String value) {
+        return value == null ? List.of()
+                : Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+}

@@ -1,0 +1,130 @@
+package io.github.hixie76.server;
+
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpUpgradeHandler;
+import jakarta.servlet.http.WebConnection;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.util.function.Function;
+
+/**
+ * The servlet-upgrade transport: moves bytes between the upgraded {@link WebConnection} and a
+ * {@link Connection}, with a {@link ReadListener} and a {@link WriteListener} so that no thread
+ * is held while a connection waits. The container creates it in {@code upgrade()} and calls
+ * {@link #init} after the servlet returns; {@link #prepare} must come in between.
+ *
+ * <p>Thread-safety: the container serialises each listener's callbacks; the engine guards the
+ * rest.
+ */
+public final class Hixie76UpgradeHandler implements HttpUpgradeHandler {
+
+    private static final System.Logger LOG = System.getLogger(Hixie76UpgradeHandler.class.getName());
+    /** Read buffer per container thread: the engine copies out what it keeps. */
+    private static final ThreadLocal<byte[]> READ_BUFFER = ThreadLocal.withInitial(() -> new byte[16 * 1024]);
+
+    private Function<Wire, Connection> connections;
+    private byte[] bodyKey3;
+    private volatile Connection connection;
+
+    void prepare(Function<Wire, Connection> connections, byte[] bodyKey3) {
+        this.connections = connections;
+        this.bodyKey3 = bodyKey3;
+    }
+
+    @Override
+    public void init(WebConnection web) {
+        try {
+            ServletInputStream in = web.getInputStream();
+            ServletOutputStream out = web.getOutputStream();
+            Connection c = connections.apply(new ServletWire(web, out));
+            connection = c;
+            // The writer first, so that start() may write; start() before the reader, so that
+            // key3 taken from the request body is in place before any stream bytes.
+            out.setWriteListener(new Writer(c));
+            c.start(bodyKey3);
+            in.setReadListener(new Reader(in, c));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "could not start an upgraded connection", e);
+            new ServletWire(web, null).close();
+        }
+    }
+
+    @Override
+    public void destroy() {
+        Connection c = connection;
+        if (c != null) {
+            c.onEnd();
+        }
+    }
+
+    private record ServletWire(WebConnection web, ServletOutputStream out) implements Wire {
+
+        @Override
+        public boolean isReady() {
+            return out.isReady();
+        }
+
+        @Override
+        public void write(ByteBuffer bytes) throws IOException {
+            out.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+            bytes.position(bytes.limit());
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
+
+        @Override
+        public void close() {
+            try {
+                web.close();
+            } catch (Exception e) {
+                LOG.log(Level.DEBUG, "closing an upgraded connection", e);
+            }
+        }
+    }
+
+    private record Writer(Connection connection) implements WriteListener {
+
+        @Override
+        public void onWritePossible() {
+            connection.onWritable();
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            connection.onError(error);
+        }
+    }
+
+    private record Reader(ServletInputStream in, Connection connection) implements ReadListener {
+
+        @Override
+        public void onDataAvailable() throws IOException {
+            byte[] buffer = READ_BUFFER.get();
+            while (connection.state() != Connection.State.CLOSED && in.isReady()) {
+                int n = in.read(buffer);
+                if (n < 0) {
+                    connection.onEnd();
+                    return;
+                }
+                connection.onData(ByteBuffer.wrap(buffer, 0, n));
+            }
+        }
+
+        @Override
+        public void onAllDataRead() {
+            connection.onEnd();
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            connection.onError(error);
+        }
+    }
+}
