@@ -151,9 +151,10 @@ public final class Hixie76Client implements Closeable {
                 request.append("Content-Length: 8\r\n");
             }
             request.append("\r\n");
+            // Headers and key3 in one write, as browsers send them: a server on Jetty loses a
+            // key3 that arrives in a later segment (notes §5).
             OutputStream out = socket.getOutputStream();
-            out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
-            out.write(key3);
+            out.write(concat(request.toString().getBytes(StandardCharsets.ISO_8859_1), key3));
             out.flush();
 
             InputStream in = new BufferedInputStream(socket.getInputStream());
@@ -264,6 +265,12 @@ public final class Hixie76Client implements Closeable {
         } catch (ProtocolException e) {
             throw new IOException("server sent a bad frame: " + e.getMessage(), e);
         }
+    }
+
+    private static byte[] concat(byte[] head, byte[] tail) {
+        byte[] all = Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
     }
 
     private static SocketFactory socketFactory(boolean secure, Options options) {

@@ -4,6 +4,7 @@ import io.github.hixie76.api.Endpoint;
 import io.github.hixie76.api.Handshake;
 import io.github.hixie76.protocol.OpeningHandshake;
 import io.github.hixie76.protocol.ProtocolException;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -51,7 +52,11 @@ public class Hixie76Servlet extends HttpServlet {
             throw new ServletException(getServletName() + ": init-param 'endpoint' must name an Endpoint class");
         }
         try {
-            Class<?> type = Class.forName(className.trim(), true, getServletContext().getClassLoader());
+            ClassLoader loader = getServletContext().getClassLoader();
+            if (loader == null) {
+                loader = Thread.currentThread().getContextClassLoader();
+            }
+            Class<?> type = Class.forName(className.trim(), true, loader);
             endpointConstructor = type.asSubclass(Endpoint.class).getConstructor();
             config = EndpointConfig.fromParameters(name -> {
                 String value = getInitParameter(name);
@@ -120,14 +125,34 @@ public class Hixie76Servlet extends HttpServlet {
         if (handshake.subprotocol() != null) {
             response.setHeader("Sec-WebSocket-Protocol", handshake.subprotocol());
         }
-        if (jetty) {
-            // Jetty runs the upgraded connection inside this async context: with its default
-            // 30 s timeout it would end every connection after 30 s.
-            request.startAsync().setTimeout(0);
-        }
+        Runnable afterClose = jetty ? jettyUpgrade(request) : () -> { };
         Hixie76UpgradeHandler handler = request.upgrade(Hixie76UpgradeHandler.class);
         handler.prepare(wire -> new Connection(wire, endpoint, details, handshake.part1(), handshake.part2(),
-                config, group, timer), bodyKey3);
+                config, group, timer), bodyKey3, afterClose);
+    }
+
+    /**
+     * Jetty runs a servlet-upgraded connection inside an async context whose default 30 s
+     * timeout would end every connection, and under its connector idle timeout: both are
+     * lifted here. Returns what closes the connection for good once the engine is done.
+     */
+    private static Runnable jettyUpgrade(HttpServletRequest request) {
+        AsyncContext async = request.startAsync();
+        async.setTimeout(0);
+        JettyEndPoint endPoint = JettyEndPoint.of(request);
+        if (endPoint != null) {
+            endPoint.liftIdleTimeout();
+        }
+        return () -> {
+            try {
+                async.complete();
+            } catch (IllegalStateException e) {
+                LOG.log(Level.DEBUG, "async context already complete", e);
+            }
+            if (endPoint != null) {
+                endPoint.close();
+            }
+        };
     }
 
     /**

@@ -30,9 +30,16 @@ public final class Hixie76UpgradeHandler implements HttpUpgradeHandler {
     private byte[] bodyKey3;
     private volatile Connection connection;
 
-    void prepare(Function<Wire, Connection> connections, byte[] bodyKey3) {
+    private Runnable afterClose;
+
+    /**
+     * @param afterClose what the container needs, beyond {@code WebConnection.close()}, to end
+     *        the TCP connection for good
+     */
+    void prepare(Function<Wire, Connection> connections, byte[] bodyKey3, Runnable afterClose) {
         this.connections = connections;
         this.bodyKey3 = bodyKey3;
+        this.afterClose = afterClose;
     }
 
     @Override
@@ -40,7 +47,7 @@ public final class Hixie76UpgradeHandler implements HttpUpgradeHandler {
         try {
             ServletInputStream in = web.getInputStream();
             ServletOutputStream out = web.getOutputStream();
-            Connection c = connections.apply(new ServletWire(web, out));
+            Connection c = connections.apply(new ServletWire(web, out, afterClose));
             connection = c;
             // The writer first, so that start() may write; start() before the reader, so that
             // key3 taken from the request body is in place before any stream bytes.
@@ -49,7 +56,7 @@ public final class Hixie76UpgradeHandler implements HttpUpgradeHandler {
             in.setReadListener(new Reader(in, c));
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "could not start an upgraded connection", e);
-            new ServletWire(web, null).close();
+            new ServletWire(web, null, afterClose).close();
         }
     }
 
@@ -61,7 +68,7 @@ public final class Hixie76UpgradeHandler implements HttpUpgradeHandler {
         }
     }
 
-    private record ServletWire(WebConnection web, ServletOutputStream out) implements Wire {
+    private record ServletWire(WebConnection web, ServletOutputStream out, Runnable afterClose) implements Wire {
 
         @Override
         public boolean isReady() {
@@ -86,6 +93,7 @@ public final class Hixie76UpgradeHandler implements HttpUpgradeHandler {
             } catch (Exception e) {
                 LOG.log(Level.DEBUG, "closing an upgraded connection", e);
             }
+            afterClose.run();
         }
     }
 
