@@ -47,10 +47,10 @@ public record EndpointConfig(int maxMessageSize, long maxOutboundBytes, Duration
     public static EndpointConfig fromParameters(Function<String, String> parameter) {
         EndpointConfig d = DEFAULTS;
         return new EndpointConfig(
-                (int) number(parameter, "maxMessageSize", d.maxMessageSize, Integer.MAX_VALUE),
-                number(parameter, "maxOutboundBytes", d.maxOutboundBytes, Long.MAX_VALUE),
-                Duration.ofMillis(number(parameter, "handshakeTimeoutMs", d.handshakeTimeout.toMillis(), Long.MAX_VALUE)),
-                Duration.ofMillis(number(parameter, "closeTimeoutMs", d.closeTimeout.toMillis(), Long.MAX_VALUE)),
+                (int) number(parameter, "maxMessageSize", d.maxMessageSize, 0, Integer.MAX_VALUE),
+                number(parameter, "maxOutboundBytes", d.maxOutboundBytes, 0, Long.MAX_VALUE),
+                Duration.ofMillis(number(parameter, "handshakeTimeoutMs", d.handshakeTimeout.toMillis(), 1, Long.MAX_VALUE)),
+                Duration.ofMillis(number(parameter, "closeTimeoutMs", d.closeTimeout.toMillis(), 1, Long.MAX_VALUE)),
                 list(parameter.apply("subprotocols")));
     }
 
@@ -59,20 +59,20 @@ public record EndpointConfig(int maxMessageSize, long maxOutboundBytes, Duration
         return subprotocol == null || subprotocols.isEmpty() || subprotocols.contains(subprotocol);
     }
 
-    private static long number(Function<String, String> parameter, String name, long fallback, long max) {
+    private static long number(Function<String, String> parameter, String name, long fallback, long min, long max) {
         String value = parameter.apply(name);
         if (value == null || value.isBlank()) {
             return fallback;
         }
         try {
             long n = Long.parseLong(value.trim());
-            if (n >= 0 && n <= max) {
+            if (n >= min && n <= max) {
                 return n;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("parameter " + name + " must be a whole number from 0 to " + max
+        throw new IllegalArgumentException("parameter " + name + " must be a whole number from " + min + " to " + max
                 + ", got '" + value + "'");
     }
 

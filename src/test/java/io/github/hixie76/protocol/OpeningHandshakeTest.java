@@ -1,0 +1,414 @@
+package io.github.hixie76.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/** Draft §5.2 (validation, challenge response), §3.2 (Location) and §4.1 (key generation). */
+class OpeningHandshakeTest {
+
+    // The request of the draft's example (§1.3, hixie76-notes.md §1).
+    private static final String KEY1 = "4 @1  46546xW%0l 1 5";   // 4146546015 / 5 spaces
+    private static final String KEY2 = "12998 5 Y3 1  .P00";     // 1299853100 / 5 spaces
+
+    /** Bytes of a string whose characters are all below 0x100, one byte per character. */
+    private static byte[] latin1(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static byte[] hex(String digits) {
+        return HexFormat.of().parseHex(digits);
+    }
+
+    private static void assertRejected(String message, String name, String key) {
+        ProtocolException e = assertThrows(ProtocolException.class, () -> OpeningHandshake.keyPart(name, key));
+        assertEquals(message, e.getMessage());
+    }
+
+    @Nested
+    class TestVectors {
+
+        @Test
+        void vector1() throws ProtocolException {
+            long part1 = OpeningHandshake.keyPart("Sec-WebSocket-Key1", KEY1);
+            long part2 = OpeningHandshake.keyPart("Sec-WebSocket-Key2", KEY2);
+            assertEquals(829309203L, part1);    // 4146546015 / 5
+            assertEquals(259970620L, part2);    // 1299853100 / 5 = 0x0F7ED63C
+            assertArrayEquals(latin1("8jKS'y:G*Co,Wxa-"),
+                    OpeningHandshake.response(part1, part2, latin1("^n:ds[4U")));
+        }
+
+        @Test
+        void vector2() throws ProtocolException {
+            long part1 = OpeningHandshake.keyPart("Sec-WebSocket-Key1", "18x 6]8vM;54 *(5:  {   U1]8  z [  8");
+            long part2 = OpeningHandshake.keyPart("Sec-WebSocket-Key2", "1_ tx7X d  <  nw  334J702) 7]o}` 0");
+            assertEquals(155712099L, part1);    // 1868545188 / 12
+            assertEquals(173347027L, part2);    // 1733470270 / 10
+            assertArrayEquals(latin1("fQJ,fN/4F4!~K~MH"),
+                    OpeningHandshake.response(part1, part2, latin1("Tm[K T2u")));
+        }
+
+        @Test
+        void vector3() throws ProtocolException {
+            long part1 = OpeningHandshake.keyPart("Sec-WebSocket-Key1", "3e6b263  4 17 80");
+            long part2 = OpeningHandshake.keyPart("Sec-WebSocket-Key2", "17  9 G`ZD9   2 2b 7X 3 /r90");
+            assertEquals(906585445L, part1);    // 3626341780 / 4 (>= 2^31: unsigned)
+            assertEquals(179922739L, part2);    // 1799227390 / 10
+            assertArrayEquals(latin1("n`9eBk9z$R8pOtVb"),
+                    OpeningHandshake.response(part1, part2, latin1("WjN}|M(6")));
+        }
+
+        @Test
+        void vector4_bytesAbove0x7F() throws ProtocolException {
+            long part1 = OpeningHandshake.keyPart("Sec-WebSocket-Key1", "30  ;- 5=5 u 4 1  7336");
+            long part2 = OpeningHandshake.keyPart("Sec-WebSocket-Key2", ":2 8 G(  07A 93Ql 3 *20 Ox0G'w");
+            assertEquals(381927167L, part1);    // 3055417336 / 8
+            assertEquals(350991650L, part2);    // 2807933200 / 8
+            assertArrayEquals(hex("b6bc2a9ea00c1cb90faddc97906017a8"),
+                    OpeningHandshake.response(part1, part2, hex("5d9fb0670fe4fa75")));
+        }
+
+        @Test
+        void challengeIsBigEndianPartsThenKey3() throws NoSuchAlgorithmException {
+            byte[] challenge = hex("ffffffff"          // part1 = 4294967295
+                    + "80000000"                       // part2 = 2147483648
+                    + "00010203f4f5f6f7");             // key3, raw
+            assertArrayEquals(MessageDigest.getInstance("MD5").digest(challenge),
+                    OpeningHandshake.response(0xFFFFFFFFL, 0x80000000L, hex("00010203f4f5f6f7")));
+        }
+
+        @Test
+        void key3MustBeEightBytes() {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> OpeningHandshake.response(1, 2, new byte[7]));
+            assertEquals("key3 must be 8 bytes, got 7", e.getMessage());
+        }
+    }
+
+    @Nested
+    class KeyPart {
+
+        @Test
+        void keyNumberAboveUnsigned32BitsIsRejected() {
+            assertRejected("Sec-WebSocket-Key1: key number exceeds 4294967295", "Sec-WebSocket-Key1", "42949672 96");
+        }
+
+        @Test
+        void veryLongKeyNumberIsRejectedWithoutOverflow() {
+            // 24 digits would wrap around a long if the check came after parsing
+            assertRejected("Sec-WebSocket-Key2: key number exceeds 4294967295",
+                    "Sec-WebSocket-Key2", "999999999999 999999999999");
+        }
+
+        @Test
+        void keyNumberOfExactly4294967295IsAccepted() throws ProtocolException {
+            assertEquals(4294967295L, OpeningHandshake.keyPart("k", "4294967 295"));     // 1 space
+            assertEquals(1431655765L, OpeningHandshake.keyPart("k", "4294 967 29 5"));   // 3 spaces
+            assertEquals(4294967295L, OpeningHandshake.keyPart("k", "0000 4294967295")); // leading zeros
+        }
+
+        @Test
+        void keyWithoutSpacesIsRejected() {
+            assertRejected("Sec-WebSocket-Key2: key has no spaces", "Sec-WebSocket-Key2", "12x345");
+        }
+
+        @Test
+        void keyNumberNotAMultipleOfSpacesIsRejected() {
+            assertRejected("Sec-WebSocket-Key1: key number 123 is not a multiple of its 2 spaces",
+                    "Sec-WebSocket-Key1", "1 2 3");
+        }
+
+        @Test
+        void keyWithoutDigitsIsRejected() {
+            assertRejected("Sec-WebSocket-Key1: key has no digits", "Sec-WebSocket-Key1", "a b");
+        }
+
+        @Test
+        void keyNumberZeroIsLegal() throws ProtocolException {
+            assertEquals(0L, OpeningHandshake.keyPart("k", "0 x"));
+            assertEquals(0L, OpeningHandshake.keyPart("k", "a0 0 0b"));
+        }
+
+        @Test
+        void tabsAreNotSpaces() throws ProtocolException {
+            assertEquals(124L, OpeningHandshake.keyPart("k", "1\t2 4"));  // 124 / 1, not 124 / 2
+            assertRejected("k: key has no spaces", "k", "12\t34");
+        }
+
+        @Test
+        void onlyAsciiDigitsAndU0020Count() throws ProtocolException {
+            // FULLWIDTH DIGIT ONE, NO-BREAK SPACE: noise like any other character
+            assertEquals(12L, OpeningHandshake.keyPart("k", "\uFF11 2\u00A0 4"));  // 24 / 2 spaces
+        }
+    }
+
+    @Nested
+    class Validate {
+
+        /** Header fields of the draft's example request, as a client sends them (any case). */
+        private final Map<String, List<String>> fields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+
+        Validate() {
+            set("Host", "example.com");
+            set("Connection", "Upgrade");
+            set("sec-websocket-key2", KEY2);
+            set("Sec-WebSocket-Protocol", "sample");
+            set("Upgrade", "WebSocket");
+            set("SEC-WEBSOCKET-KEY1", KEY1);
+            set("origin", "http://example.com");
+        }
+
+        private void set(String name, String... values) {
+            fields.put(name, List.of(values));
+        }
+
+        private OpeningHandshake.Request validate() throws ProtocolException {
+            Function<String, List<String>> headers = name -> fields.getOrDefault(name, List.of());
+            return OpeningHandshake.validate(headers);
+        }
+
+        private void assertRejected(String message) {
+            ProtocolException e = assertThrows(ProtocolException.class, this::validate);
+            assertEquals(message, e.getMessage());
+        }
+
+        @Test
+        void exampleRequestIsValid() throws ProtocolException {
+            assertEquals(new OpeningHandshake.Request(829309203L, 259970620L, "http://example.com", "sample"),
+                    validate());
+        }
+
+        @Test
+        void noSubprotocolIsNull() throws ProtocolException {
+            fields.remove("Sec-WebSocket-Protocol");
+            assertNull(validate().subprotocol());
+        }
+
+        @Test
+        void missingUpgrade() {
+            fields.remove("Upgrade");
+            assertRejected("not a WebSocket request: no Upgrade header");
+        }
+
+        @Test
+        void upgradeNotWebSocket() {
+            set("Upgrade", "h2c");
+            assertRejected("not a WebSocket request: Upgrade is 'h2c'");
+        }
+
+        @Test
+        void duplicatedUpgrade() {
+            set("Upgrade", "WebSocket", "WebSocket");
+            assertRejected("more than one Upgrade header");
+        }
+
+        @Test
+        void lowercaseWebsocketIsAccepted() throws ProtocolException {
+            set("Upgrade", "websocket");    // what Netty's client sends
+            assertEquals(829309203L, validate().part1());
+        }
+
+        @Test
+        void missingConnection() {
+            fields.remove("Connection");
+            assertRejected("Connection header must include 'Upgrade'");
+        }
+
+        @Test
+        void connectionWithoutUpgradeToken() {
+            set("Connection", "keep-alive");
+            assertRejected("Connection header must include 'Upgrade'");
+        }
+
+        @Test
+        void connectionUpgradeAmongOtherTokens() throws ProtocolException {
+            set("Connection", "keep-alive, Upgrade");
+            assertEquals(259970620L, validate().part2());
+            set("Connection", "keep-alive", "upgrade");     // the token in a second field
+            assertEquals(259970620L, validate().part2());
+        }
+
+        @Test
+        void noKeysIsHixie75() {
+            fields.remove("Sec-WebSocket-Key1");
+            fields.remove("Sec-WebSocket-Key2");
+            assertRejected("hixie-75 request (no Sec-WebSocket-Key1/Key2): only hixie-76 is served here");
+        }
+
+        @Test
+        void noKeysWithVersionIsRfc6455() {
+            fields.remove("Sec-WebSocket-Key1");
+            fields.remove("Sec-WebSocket-Key2");
+            set("Sec-WebSocket-Version", "13");
+            assertRejected("RFC 6455 request (Sec-WebSocket-Version 13): only hixie-76 is served here");
+        }
+
+        @Test
+        void missingKey1() {
+            fields.remove("Sec-WebSocket-Key1");
+            assertRejected("missing Sec-WebSocket-Key1 header");
+        }
+
+        @Test
+        void missingKey2() {
+            fields.remove("Sec-WebSocket-Key2");
+            assertRejected("missing Sec-WebSocket-Key2 header");
+        }
+
+        @Test
+        void duplicatedKey() {
+            set("Sec-WebSocket-Key1", KEY1, KEY1);
+            assertRejected("more than one Sec-WebSocket-Key1 header");
+        }
+
+        @Test
+        void malformedKeyReportsTheKeyProblem() {
+            set("Sec-WebSocket-Key2", "12345");
+            assertRejected("Sec-WebSocket-Key2: key has no spaces");
+        }
+
+        @Test
+        void missingOrigin() {
+            fields.remove("Origin");
+            assertRejected("missing Origin header");
+        }
+
+        @Test
+        void subprotocolWithControlCharacter() {
+            set("Sec-WebSocket-Protocol", "sam\u0001ple");
+            assertRejected("Sec-WebSocket-Protocol has characters outside U+0020-U+007E");
+        }
+
+        @Test
+        void subprotocolWithDelOrNonAscii() {
+            set("Sec-WebSocket-Protocol", "sample\u007F");
+            assertRejected("Sec-WebSocket-Protocol has characters outside U+0020-U+007E");
+            set("Sec-WebSocket-Protocol", "sampl\u00E9");
+            assertRejected("Sec-WebSocket-Protocol has characters outside U+0020-U+007E");
+        }
+
+        @Test
+        void subprotocolWithSpacesAndPunctuationIsAccepted() throws ProtocolException {
+            set("Sec-WebSocket-Protocol", " a b~!");    // one value, any of U+0020-U+007E
+            assertEquals(" a b~!", validate().subprotocol());
+        }
+    }
+
+    @Nested
+    class Location {
+
+        @Test
+        void defaultPortsAreOmitted() {
+            assertEquals("ws://example.com/demo", OpeningHandshake.location(false, "example.com", 80, "/demo", null));
+            assertEquals("wss://example.com/demo", OpeningHandshake.location(true, "example.com", 443, "/demo", null));
+        }
+
+        @Test
+        void otherPortsAreKept() {
+            assertEquals("ws://example.com:8080/demo", OpeningHandshake.location(false, "example.com", 8080, "/demo", null));
+            assertEquals("wss://example.com:8443/demo", OpeningHandshake.location(true, "example.com", 8443, "/demo", null));
+            assertEquals("ws://example.com:443/demo", OpeningHandshake.location(false, "example.com", 443, "/demo", null));
+            assertEquals("wss://example.com:80/demo", OpeningHandshake.location(true, "example.com", 80, "/demo", null));
+        }
+
+        @Test
+        void emptyPathIsSlash() {
+            assertEquals("ws://example.com/", OpeningHandshake.location(false, "example.com", 80, "", null));
+            assertEquals("ws://example.com/", OpeningHandshake.location(false, "example.com", 80, null, null));
+            assertEquals("ws://example.com/?x=1", OpeningHandshake.location(false, "example.com", 80, "", "x=1"));
+        }
+
+        @Test
+        void queryIsKept() {
+            assertEquals("ws://example.com/chat/room?a=1&b=%20",
+                    OpeningHandshake.location(false, "example.com", 80, "/chat/room", "a=1&b=%20"));
+            // §4.1: a present but empty query still contributes its "?"
+            assertEquals("ws://example.com/chat?", OpeningHandshake.location(false, "example.com", 80, "/chat", ""));
+        }
+
+        @Test
+        void nullQueryIsAbsent() {
+            assertEquals("wss://example.com:9443/chat", OpeningHandshake.location(true, "example.com", 9443, "/chat", null));
+        }
+
+        @Test
+        void hostIsLowercased() {
+            assertEquals("ws://example.com/Demo", OpeningHandshake.location(false, "Example.COM", 80, "/Demo", null));
+        }
+
+        @Test
+        void bareIpv6IsBracketed() {
+            assertEquals("ws://[::1]:8080/", OpeningHandshake.location(false, "::1", 8080, "/", null));
+            assertEquals("wss://[fe80::1]/x", OpeningHandshake.location(true, "FE80::1", 443, "/x", null));
+        }
+
+        @Test
+        void bracketedIpv6IsLeftAlone() {
+            assertEquals("ws://[::1]:8080/", OpeningHandshake.location(false, "[::1]", 8080, "/", null));
+            assertEquals("ws://[2001:db8::1]/", OpeningHandshake.location(false, "[2001:DB8::1]", 80, "/", null));
+        }
+    }
+
+    @Nested
+    class GenerateKey {
+
+        private static boolean isNoise(char c) {
+            return (c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x7E);
+        }
+
+        @Test
+        void keysFollowSection4_1() throws ProtocolException {
+            Random random = new Random(76);
+            boolean[] spaceCountsSeen = new boolean[13];
+            List<String> problems = new ArrayList<>();
+            for (int i = 0; i < 10_000 && problems.size() < 10; i++) {    // report the first few only
+                String key = OpeningHandshake.generateKey(random);
+                int spaces = 0;
+                int noise = 0;
+                for (char c : key.toCharArray()) {
+                    if (c == ' ') {
+                        spaces++;
+                    } else if (isNoise(c)) {
+                        noise++;
+                    } else if (c < '0' || c > '9') {
+                        problems.add("character 0x" + Integer.toHexString(c) + " in '" + key + "'");
+                    }
+                }
+                if (spaces < 1 || spaces > 12) {
+                    problems.add(spaces + " spaces in '" + key + "'");
+                } else {
+                    spaceCountsSeen[spaces] = true;
+                }
+                if (noise < 1 || noise > 12) {
+                    problems.add(noise + " noise characters in '" + key + "'");
+                }
+                if (key.startsWith(" ") || key.endsWith(" ")) {
+                    problems.add("space at an end of '" + key + "'");
+                }
+                long part = OpeningHandshake.keyPart("k", key);
+                if (part < 0 || part > 0xFFFFFFFFL) {
+                    problems.add("part " + part + " of '" + key + "'");
+                }
+            }
+            assertEquals(List.of(), problems);
+            for (int spaces = 1; spaces <= 12; spaces++) {
+                assertTrue(spaceCountsSeen[spaces], "no key with " + spaces + " spaces");
+            }
+        }
+    }
+}

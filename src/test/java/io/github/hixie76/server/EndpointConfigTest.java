@@ -1,0 +1,176 @@
+package io.github.hixie76.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class EndpointConfigTest {
+
+    /** A config from one parameter; every other one unset. */
+    private static EndpointConfig from(String name, String value) {
+        return EndpointConfig.fromParameters(Map.of(name, value)::get);
+    }
+
+    private static void assertRejected(String message, String name, String value) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> from(name, value));
+        assertEquals(message, e.getMessage());
+    }
+
+    @Test
+    void defaults() {
+        EndpointConfig config = EndpointConfig.fromParameters(name -> null);
+        assertEquals(1048576, config.maxMessageSize());
+        assertEquals(4194304L, config.maxOutboundBytes());
+        assertEquals(Duration.ofSeconds(10), config.handshakeTimeout());
+        assertEquals(Duration.ofSeconds(5), config.closeTimeout());
+        assertEquals(List.of(), config.subprotocols());
+        assertEquals(EndpointConfig.DEFAULTS, config);
+    }
+
+    @Test
+    void eachParameter() {
+        assertEquals(65536, from("maxMessageSize", "65536").maxMessageSize());
+        assertEquals(10_000_000_000L, from("maxOutboundBytes", "10000000000").maxOutboundBytes());
+        assertEquals(Duration.ofMillis(2500), from("handshakeTimeoutMs", "2500").handshakeTimeout());
+        assertEquals(Duration.ofMillis(750), from("closeTimeoutMs", "750").closeTimeout());
+        assertEquals(List.of("chat"), from("subprotocols", "chat").subprotocols());
+    }
+
+    @Test
+    void oneParameterLeavesTheOthersAtTheirDefaults() {
+        assertEquals(new EndpointConfig(1024, 4194304L, Duration.ofSeconds(10), Duration.ofSeconds(5), List.of()),
+                from("maxMessageSize", "1024"));
+    }
+
+    @Test
+    void allParametersTogether() {
+        Map<String, String> parameters = Map.of(
+                "maxMessageSize", "100",
+                "maxOutboundBytes", "200",
+                "handshakeTimeoutMs", "300",
+                "closeTimeoutMs", "400",
+                "subprotocols", "a,b");
+        assertEquals(new EndpointConfig(100, 200L, Duration.ofMillis(300), Duration.ofMillis(400), List.of("a", "b")),
+                EndpointConfig.fromParameters(parameters::get));
+    }
+
+    @Test
+    void surroundingWhitespaceIsIgnored() {
+        assertEquals(4096, from("maxMessageSize", " 4096\t").maxMessageSize());
+    }
+
+    @Test
+    void limitsMayBeZeroOrTheirTypeMaximum() {
+        assertEquals(0, from("maxMessageSize", "0").maxMessageSize());
+        assertEquals(Integer.MAX_VALUE, from("maxMessageSize", "2147483647").maxMessageSize());
+        assertEquals(0L, from("maxOutboundBytes", "0").maxOutboundBytes());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "  ", "\t"})
+    void blankMeansDefault(String blank) {
+        assertEquals(1048576, from("maxMessageSize", blank).maxMessageSize());
+        assertEquals(4194304L, from("maxOutboundBytes", blank).maxOutboundBytes());
+        assertEquals(Duration.ofSeconds(10), from("handshakeTimeoutMs", blank).handshakeTimeout());
+        assertEquals(Duration.ofSeconds(5), from("closeTimeoutMs", blank).closeTimeout());
+        assertEquals(List.of(), from("subprotocols", blank).subprotocols());
+    }
+
+    @ParameterizedTest(name = "{0} = ''{1}''")
+    @CsvSource(delimiter = '|', value = {
+        "maxMessageSize     | abc",
+        "maxMessageSize     | 1.5",
+        "maxMessageSize     | 1e6",
+        "maxMessageSize     | -1",
+        "maxMessageSize     | 2147483648",
+        "maxOutboundBytes   | 4MB",
+        "maxOutboundBytes   | -5",
+        "maxOutboundBytes   | 99999999999999999999",
+        "handshakeTimeoutMs | 10s",
+        "handshakeTimeoutMs | -1",
+        "closeTimeoutMs     | five",
+        "closeTimeoutMs     | -1000",
+    })
+    void malformedOrNegativeValuesNameTheParameter(String name, String value) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> from(name, value));
+        assertTrue(e.getMessage().startsWith("parameter " + name + " must be a whole number from "), e.getMessage());
+        assertTrue(e.getMessage().endsWith(", got '" + value + "'"), e.getMessage());
+    }
+
+    @Test
+    void exactMessages() {
+        assertRejected("parameter maxMessageSize must be a whole number from 0 to 2147483647, got '-1'",
+                "maxMessageSize", "-1");
+        assertRejected("parameter maxOutboundBytes must be a whole number from 0 to 9223372036854775807, got 'x'",
+                "maxOutboundBytes", "x");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"handshakeTimeoutMs", "closeTimeoutMs"})
+    void zeroTimeoutNamesTheParameter(String name) {
+        assertRejected("parameter " + name + " must be a whole number from 1 to 9223372036854775807, got '0'",
+                name, "0");
+    }
+
+    @Test
+    void subprotocolListIsCommaSeparatedAndTrimmed() {
+        assertEquals(List.of("chat", "superchat", "echo"), from("subprotocols", "chat, superchat ,  echo").subprotocols());
+        assertEquals(List.of("a", "b"), from("subprotocols", " , a,,b , ").subprotocols());
+        assertEquals(List.of(), from("subprotocols", " , ,").subprotocols());
+        assertEquals(List.of("my proto"), from("subprotocols", " my proto ").subprotocols());  // inner space is part of the value
+    }
+
+    @Test
+    void subprotocolListIsImmutableAndCopied() {
+        List<String> source = new ArrayList<>(List.of("chat"));
+        EndpointConfig config = new EndpointConfig(1, 1, Duration.ofSeconds(1), Duration.ofSeconds(1), source);
+        source.add("other");
+        assertEquals(List.of("chat"), config.subprotocols());
+        assertThrows(UnsupportedOperationException.class, () -> config.subprotocols().add("x"));
+    }
+
+    @Test
+    void constructorChecksItsValues() {
+        IllegalArgumentException limit = assertThrows(IllegalArgumentException.class,
+                () -> new EndpointConfig(-1, 1, Duration.ofSeconds(1), Duration.ofSeconds(1), List.of()));
+        assertEquals("limits must be >= 0", limit.getMessage());
+        IllegalArgumentException timeout = assertThrows(IllegalArgumentException.class,
+                () -> new EndpointConfig(1, 1, Duration.ofSeconds(1), Duration.ZERO, List.of()));
+        assertEquals("timeouts must be > 0", timeout.getMessage());
+    }
+
+    @Test
+    void nullSubprotocolIsAlwaysAccepted() {
+        assertTrue(EndpointConfig.DEFAULTS.accepts(null));
+        assertTrue(from("subprotocols", "chat").accepts(null));
+    }
+
+    @Test
+    void emptyListAcceptsAnything() {
+        assertTrue(EndpointConfig.DEFAULTS.accepts("chat"));
+        assertTrue(EndpointConfig.DEFAULTS.accepts(""));
+        assertTrue(EndpointConfig.DEFAULTS.accepts("anything at all"));
+    }
+
+    @Test
+    void listAcceptsExactMembersOnly() {
+        EndpointConfig config = from("subprotocols", "chat,superchat");
+        assertTrue(config.accepts("chat"));
+        assertTrue(config.accepts("superchat"));
+        assertFalse(config.accepts("Chat"));
+        assertFalse(config.accepts("chat "));
+        assertFalse(config.accepts("cha"));
+        assertFalse(config.accepts("chat,superchat"));
+        assertFalse(config.accepts(""));
+    }
+}
