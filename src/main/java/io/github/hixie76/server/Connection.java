@@ -265,9 +265,13 @@ final class Connection implements Session, FrameSink {
             }
             try {
                 while (!queue.isEmpty() && wire.isReady()) {
-                    Pending next = queue.poll();
-                    queuedBytes -= next.bytes.remaining();
+                    // Dequeued only once written: a frame whose write fails stays queued, and
+                    // terminate fails its future with the rest.
+                    Pending next = queue.peek();
+                    int size = next.bytes.remaining();
                     wire.write(next.bytes);
+                    queue.poll();
+                    queuedBytes -= size;
                     unflushed = true;
                     if (next.done != null) {
                         written.add(next.done);
