@@ -331,7 +331,9 @@ final class Connection implements Session, FrameSink {
                 closeSent = true;
                 try {
                     wire.write(FrameEncoder.close());
-                    wire.flush();
+                    if (wire.isReady()) {
+                        wire.flush();
+                    }
                 } catch (IOException e) {
                     // the connection is ending anyway
                 }
