@@ -141,8 +141,15 @@ final class Connection implements Session, FrameSink {
 
     @Override
     public void onText(String text) {
-        if (state() != State.CLOSED) {
-            dispatch(() -> endpoint.onMessage(this, text));
+        boolean run;
+        synchronized (this) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            run = enqueue(() -> endpoint.onMessage(this, text));
+        }
+        if (run) {
+            runCallbacks();
         }
     }
 
@@ -296,6 +303,7 @@ final class Connection implements Session, FrameSink {
 
     private boolean open() {
         byte[] answer = OpeningHandshake.response(part1, part2, key3);
+        boolean run;
         synchronized (this) {
             if (state != State.AWAIT_KEY3) {
                 return false;
@@ -303,9 +311,12 @@ final class Connection implements Session, FrameSink {
             state = State.OPEN;
             cancelTimeout();
             append(ByteBuffer.wrap(answer), null);
+            group.add(this);
+            run = enqueue(() -> endpoint.onOpen(this));
         }
-        group.add(this);
-        dispatch(() -> endpoint.onOpen(this));
+        if (run) {
+            runCallbacks();
+        }
         drain();
         return true;
     }
@@ -393,10 +404,21 @@ final class Connection implements Session, FrameSink {
      * returns at once, so no container thread ever waits here.
      */
     private void dispatch(Runnable callback) {
-        callbacks.add(callback);
-        if (callbacksPending.getAndIncrement() != 0) {
-            return;
+        if (enqueue(callback)) {
+            runCallbacks();
         }
+    }
+
+    /**
+     * Queues a callback; true when the caller must run the queue. Called under the lock where
+     * the callback depends on the state, so that no callback is queued behind onClose.
+     */
+    private boolean enqueue(Runnable callback) {
+        callbacks.add(callback);
+        return callbacksPending.getAndIncrement() == 0;
+    }
+
+    private void runCallbacks() {
         do {
             Runnable next = callbacks.poll();
             try {
