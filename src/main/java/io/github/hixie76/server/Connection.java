@@ -380,7 +380,14 @@ final class Connection implements Session, FrameSink {
             if (cause != null) {
                 dispatch(() -> endpoint.onError(this, cause));
             }
-            dispatch(() -> endpoint.onClose(this));
+            dispatch(() -> {
+                try {
+                    endpoint.onClose(this);
+                } catch (RuntimeException e) {
+                    // not reported to onError: onClose is the last callback
+                    LOG.log(Level.WARNING, this + ": onClose threw", e);
+                }
+            });
         }
     }
 
