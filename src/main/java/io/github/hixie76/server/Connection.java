@@ -141,8 +141,15 @@ final class Connection implements Session, FrameSink {
 
     @Override
     public void onText(String text) {
-        if (state() != State.CLOSED) {
-            dispatch(() -> endpoint.onMessage(this, text));
+        boolean run;
+        synchronized (this) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            run = enqueue(() -> endpoint.onMessage(this, text));
+        }
+        if (run) {
+            runCallbacks();
         }
     }
 
@@ -265,9 +272,13 @@ final class Connection implements Session, FrameSink {
             }
             try {
                 while (!queue.isEmpty() && wire.isReady()) {
-                    Pending next = queue.poll();
-                    queuedBytes -= next.bytes.remaining();
+                    // Dequeued only once written: a frame whose write fails stays queued, and
+                    // terminate fails its future with the rest.
+                    Pending next = queue.peek();
+                    int size = next.bytes.remaining();
                     wire.write(next.bytes);
+                    queue.poll();
+                    queuedBytes -= size;
                     unflushed = true;
                     if (next.done != null) {
                         written.add(next.done);
@@ -292,6 +303,7 @@ final class Connection implements Session, FrameSink {
 
     private boolean open() {
         byte[] answer = OpeningHandshake.response(part1, part2, key3);
+        boolean run;
         synchronized (this) {
             if (state != State.AWAIT_KEY3) {
                 return false;
@@ -299,9 +311,12 @@ final class Connection implements Session, FrameSink {
             state = State.OPEN;
             cancelTimeout();
             append(ByteBuffer.wrap(answer), null);
+            group.add(this);
+            run = enqueue(() -> endpoint.onOpen(this));
         }
-        group.add(this);
-        dispatch(() -> endpoint.onOpen(this));
+        if (run) {
+            runCallbacks();
+        }
         drain();
         return true;
     }
@@ -327,7 +342,9 @@ final class Connection implements Session, FrameSink {
                 closeSent = true;
                 try {
                     wire.write(FrameEncoder.close());
-                    wire.flush();
+                    if (wire.isReady()) {
+                        wire.flush();
+                    }
                 } catch (IOException e) {
                     // the connection is ending anyway
                 }
@@ -363,7 +380,14 @@ final class Connection implements Session, FrameSink {
             if (cause != null) {
                 dispatch(() -> endpoint.onError(this, cause));
             }
-            dispatch(() -> endpoint.onClose(this));
+            dispatch(() -> {
+                try {
+                    endpoint.onClose(this);
+                } catch (RuntimeException e) {
+                    // not reported to onError: onClose is the last callback
+                    LOG.log(Level.WARNING, this + ": onClose threw", e);
+                }
+            });
         }
     }
 
@@ -387,10 +411,21 @@ final class Connection implements Session, FrameSink {
      * returns at once, so no container thread ever waits here.
      */
     private void dispatch(Runnable callback) {
-        callbacks.add(callback);
-        if (callbacksPending.getAndIncrement() != 0) {
-            return;
+        if (enqueue(callback)) {
+            runCallbacks();
         }
+    }
+
+    /**
+     * Queues a callback; true when the caller must run the queue. Called under the lock where
+     * the callback depends on the state, so that no callback is queued behind onClose.
+     */
+    private boolean enqueue(Runnable callback) {
+        callbacks.add(callback);
+        return callbacksPending.getAndIncrement() == 0;
+    }
+
+    private void runCallbacks() {
         do {
             Runnable next = callbacks.poll();
             try {
