@@ -314,10 +314,10 @@ final class Connection implements Session, FrameSink {
             group.add(this);
             run = enqueue(() -> endpoint.onOpen(this));
         }
+        drain();
         if (run) {
             runCallbacks();
         }
-        drain();
         return true;
     }
 
@@ -378,16 +378,10 @@ final class Connection implements Session, FrameSink {
         if (wasOpen) {
             group.remove(this);
             if (cause != null) {
-                dispatch(() -> endpoint.onError(this, cause));
+                dispatch(() -> unreported("onError", () -> endpoint.onError(this, cause)));
             }
-            dispatch(() -> {
-                try {
-                    endpoint.onClose(this);
-                } catch (RuntimeException e) {
-                    // not reported to onError: onClose is the last callback
-                    LOG.log(Level.WARNING, this + ": onClose threw", e);
-                }
-            });
+            // not reported to onError: each is called at most once, and onClose is the last callback
+            dispatch(() -> unreported("onClose", () -> endpoint.onClose(this)));
         }
     }
 
@@ -410,6 +404,14 @@ final class Connection implements Session, FrameSink {
      * none running; a thread that finds one running leaves its callback to that thread and
      * returns at once, so no container thread ever waits here.
      */
+    private void unreported(String name, Runnable callback) {
+        try {
+            callback.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, this + ": " + name + " threw", e);
+        }
+    }
+
     private void dispatch(Runnable callback) {
         if (enqueue(callback)) {
             runCallbacks();
