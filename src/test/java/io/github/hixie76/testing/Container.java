@@ -1,0 +1,172 @@
+package io.github.hixie76.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A servlet container in a JVM of its own with the packaged WAR deployed at
+ * {@value #CONTEXT_PATH}, as a user deploys it. Each container's classpath is its pom under
+ * {@code src/test/containers/NAME}, resolved once by Maven; its launcher is a single source
+ * file there. A container starts on first use and stays up for the test run; it ends when the
+ * test JVM does (it runs until its standard input closes). Thread-safe.
+ */
+public final class Container {
+
+    /** Every container the project claims, by the name of its directory under src/test/containers. */
+    public static final List<String> NAMES = List.of("jetty-ee10", "jetty-ee11", "tomcat-11", "tomcat-10.1");
+    public static final String CONTEXT_PATH = "/hixie76-servlet";
+
+    private static final Path HOME = Path.of("src/test/containers");
+    private static final Path WORK = Path.of("target/containers");
+    private static final Path WAR = Path.of("target/hixie76-servlet.war");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Map<String, Container> STARTED = new ConcurrentHashMap<>();
+
+    private final String name;
+    private final Process process;
+    private final int port;
+
+    private Container(String name, Process process, int port) {
+        this.name = name;
+        this.process = process;
+        this.port = port;
+    }
+
+    /** The named container with the WAR deployed, started on first use. */
+    public static Container get(String name) {
+        return STARTED.computeIfAbsent(name, Container::start);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** ws://127.0.0.1:port/hixie76-servlet + path */
+    public URI uri(String path) {
+        return URI.create("ws://127.0.0.1:" + port + CONTEXT_PATH + path);
+    }
+
+    /** Threads of the container's JVM now, from /proc (Linux). */
+    public int threadCount() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            if (line.startsWith("Threads:")) {
+                return Integer.parseInt(line.substring("Threads:".length()).trim());
+            }
+        }
+        throw new IOException("no thread count for process " + process.pid());
+    }
+
+    public boolean isJetty() {
+        return name.startsWith("jetty");
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    private static Container start(String name) {
+        try {
+            if (!Files.isRegularFile(WAR)) {
+                throw new IllegalStateException(WAR + " is missing: integration tests run after 'mvn package'");
+            }
+            Files.createDirectories(WORK);
+            String classpath = classpath(name);
+            List<String> command = name.startsWith("jetty")
+                    ? List.of(java(), "-cp", classpath, HOME.resolve("JettyLauncher.java").toString(),
+                            WAR.toAbsolutePath().toString(), CONTEXT_PATH, name.substring("jetty-".length()))
+                    : List.of(java(), "-cp", classpath, HOME.resolve("TomcatLauncher.java").toString(),
+                            WAR.toAbsolutePath().toString(), CONTEXT_PATH);
+            Path log = WORK.resolve(name + ".log");
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            int port = awaitPort(process, log);
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
+            return new Container(name, process, port);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads the launcher's output until it says its port; the rest is copied to the log. */
+    private static int awaitPort(Process process, Path log) throws IOException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        OutputStream logFile = Files.newOutputStream(log);
+        CompletableFuture<Integer> started = new CompletableFuture<>();
+        // A launcher that hangs without a word is killed, which ends the loop below.
+        CompletableFuture.delayedExecutor(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            if (!started.isDone()) {
+                process.destroyForcibly();
+            }
+        });
+        String line;
+        while ((line = out.readLine()) != null) {
+            logFile.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            if (line.startsWith("LISTENING ")) {
+                int port = Integer.parseInt(line.substring("LISTENING ".length()).trim());
+                started.complete(port);
+                Thread copier = new Thread(() -> copy(out, logFile), "container-log");
+                copier.setDaemon(true);
+                copier.start();
+                return port;
+            }
+        }
+        logFile.close();
+        process.destroyForcibly();
+        throw new IOException("the container did not start within " + START_TIMEOUT.toSeconds() + " s; see "
+                + log.toAbsolutePath());
+    }
+
+    private static void copy(BufferedReader out, OutputStream log) {
+        try (log) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                log.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                log.flush();
+            }
+        } catch (IOException e) {
+            // the container ended
+        }
+    }
+
+    /** The container's classpath, resolved by Maven from its pom once and kept under target/. */
+    private static String classpath(String name) throws IOException {
+        Path file = WORK.resolve(name + ".classpath").toAbsolutePath();
+        if (!Files.isRegularFile(file)) {
+            String home = System.getProperty("maven.home");
+            String mvn = home != null ? Path.of(home, "bin", "mvn").toString() : "mvn";
+            Process maven = new ProcessBuilder(mvn, "-B", "-q", "-f", HOME.resolve(name).resolve("pom.xml").toString(),
+                    "dependency:build-classpath", "-Dmdep.outputFile=" + file)
+                    .redirectErrorStream(true).redirectOutput(WORK.resolve(name + ".maven.log").toFile()).start();
+            try {
+                if (!maven.waitFor(5, TimeUnit.MINUTES) || maven.exitValue() != 0) {
+                    throw new IOException("resolving the " + name + " classpath failed; see "
+                            + WORK.resolve(name + ".maven.log").toAbsolutePath());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
+        return Files.readString(file).trim();
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}
