@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 
 /**
  * Serves one {@link Endpoint} over hixie-76: validates the opening handshake (§5.1–§5.2),
@@ -125,32 +126,31 @@ public class Hixie76Servlet extends HttpServlet {
         if (handshake.subprotocol() != null) {
             response.setHeader("Sec-WebSocket-Protocol", handshake.subprotocol());
         }
-        Runnable afterClose = jetty ? jettyUpgrade(request) : () -> { };
+        Function<Wire, Connection> connections = wire -> new Connection(wire, endpoint, details, handshake.part1(),
+                handshake.part2(), config, group, timer);
+        JettyTransport jettyTransport = jetty ? JettyTransport.of(request) : null;
+        if (jettyTransport != null) {
+            jettyTransport.upgradeAfterResponse(request, connections, bodyKey3);
+            return;
+        }
+        Runnable afterClose = jetty ? jettyServletUpgrade(request) : () -> { };
         Hixie76UpgradeHandler handler = request.upgrade(Hixie76UpgradeHandler.class);
-        handler.prepare(wire -> new Connection(wire, endpoint, details, handshake.part1(), handshake.part2(),
-                config, group, timer), bodyKey3, afterClose);
+        handler.prepare(connections, bodyKey3, afterClose);
     }
 
     /**
-     * Jetty runs a servlet-upgraded connection inside an async context whose default 30 s
-     * timeout would end every connection, and under its connector idle timeout: both are
-     * lifted here. Returns what closes the connection for good once the engine is done.
+     * The servlet upgrade on Jetty, when its connection API is out of reach: the upgraded
+     * connection runs inside an async context whose default 30 s timeout would end it.
+     * Returns what completes that context once the engine is done.
      */
-    private static Runnable jettyUpgrade(HttpServletRequest request) {
+    private static Runnable jettyServletUpgrade(HttpServletRequest request) {
         AsyncContext async = request.startAsync();
         async.setTimeout(0);
-        JettyEndPoint endPoint = JettyEndPoint.of(request);
-        if (endPoint != null) {
-            endPoint.liftIdleTimeout();
-        }
         return () -> {
             try {
                 async.complete();
             } catch (IllegalStateException e) {
                 LOG.log(Level.DEBUG, "async context already complete", e);
-            }
-            if (endPoint != null) {
-                endPoint.close();
             }
         };
     }

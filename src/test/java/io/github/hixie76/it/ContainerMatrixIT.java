@@ -266,25 +266,39 @@ class ContainerMatrixIT {
 
     /**
      * key3 300 ms after the headers, with no Content-Length, as a proxy may deliver it (notes
-     * §7.1). Tomcat hands it to the upgraded stream. Jetty 12.1's servlet upgrade reports end
-     * of stream at once when key3 is not in the same read as the headers (notes §5): there the
-     * client gets the 101 headers and then the end of the connection, never a stray response.
+     * §7.1). Tomcat hands it to the upgraded stream; on Jetty, whose servlet upgrade would lose
+     * it (notes §5), the connection-level transport reads it.
      */
     @Test
     void lateKey3() throws Exception {
         try (RawSocket raw = new RawSocket(server.port())) {
             raw.write(RawSocket.specRequest(ECHO));
             assertEquals(101, raw.readHead().status(), "the 101 headers go out before key3 arrives");
-            if (server.isJetty()) {
-                assertArrayEquals(new byte[0], raw.readToEnd());
-                return;
-            }
             // The delay is what is under test.
             Thread.sleep(300);
             raw.write(RawSocket.SPEC_KEY3);
             assertArrayEquals(bytes(RawSocket.SPEC_RESPONSE), raw.readExactly(16));
             raw.write(FrameEncoder.text("late").array());
             assertArrayEquals(FrameEncoder.text("late").array(), raw.readExactly(6));
+        }
+    }
+
+    /**
+     * key3 is 8 random bytes: about one browser in a hundred sends one that begins with CR or
+     * LF, which Jetty's HTTP parser discards after a complete request unless the server takes
+     * those bytes first.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"\r\nabcdef", "\n\n\n\n\n\n\n\n", "\rabcdefg", " \r\nabcde"})
+    void key3BeginningWithLineBreaks(String key3) throws Exception {
+        String request = RawSocket.specRequest(ECHO);
+        byte[] expected = io.github.hixie76.protocol.OpeningHandshake.response(829309203L, 259970620L, bytes(key3));
+        try (RawSocket raw = new RawSocket(server.port())) {
+            raw.write(request + key3);
+            assertEquals(101, raw.readHead().status());
+            assertArrayEquals(expected, raw.readExactly(16));
+            raw.write(FrameEncoder.text("after").array());
+            assertArrayEquals(FrameEncoder.text("after").array(), raw.readExactly(7));
         }
     }
 
