@@ -10,6 +10,10 @@ import io.github.hixie76.testing.RawSocket;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The demo as the run command starts it (jetty-run.xml, in-process through the JettyServer
@@ -49,6 +53,40 @@ class DemoServerTest {
             assertEquals(200, raw.readHead().status());
             String page = new String(raw.readToEnd(), java.nio.charset.StandardCharsets.UTF_8);
             org.junit.jupiter.api.Assertions.assertTrue(page.contains("/echo") && page.contains("/chat"), page);
+        }
+    }
+
+    @Test
+    void takesAKey3SentAfterTheHeaders() throws Exception {
+        try (RawSocket raw = new RawSocket(SERVER.port())) {
+            raw.write(RawSocket.specRequest("/echo"));
+            assertEquals(101, raw.readHead().status());
+            // The delay is what is under test: Jetty's servlet upgrade would lose this key3.
+            Thread.sleep(300);
+            raw.write(RawSocket.SPEC_KEY3);
+            assertArrayEquals(bytes(RawSocket.SPEC_RESPONSE), raw.readExactly(16));
+        }
+    }
+
+    static Stream<Arguments> forwardedRequests() {
+        return Stream.of(
+                Arguments.of("X-Forwarded-Proto: https\r\nX-Forwarded-Host: chat.example.org", "wss://chat.example.org/echo"),
+                Arguments.of("X-Forwarded-Proto: https\r\nX-Forwarded-Host: chat.example.org:8443",
+                        "wss://chat.example.org:8443/echo"),
+                Arguments.of("X-Forwarded-Proto: https\r\nX-Forwarded-Host: chat.example.org:443", "wss://chat.example.org/echo"),
+                Arguments.of("Forwarded: proto=https;host=chat.example.org", "wss://chat.example.org/echo"),
+                Arguments.of("Forwarded: proto=http;host=\"chat.example.org:8080\"", "ws://chat.example.org:8080/echo"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("forwardedRequests")
+    void locationIsTheUrlTheClientOpenedThroughAProxy(String forwarded, String location) throws Exception {
+        String request = RawSocket.specRequest("/echo").replace("\r\n\r\n", "\r\n" + forwarded + "\r\n\r\n");
+        try (RawSocket raw = new RawSocket(SERVER.port())) {
+            raw.write(request + RawSocket.SPEC_KEY3);
+            RawSocket.Head head = raw.readHead();
+            assertEquals(List.of(location), head.all("Sec-WebSocket-Location"), head.toString());
+            assertArrayEquals(bytes(RawSocket.SPEC_RESPONSE), raw.readExactly(16));
         }
     }
 }

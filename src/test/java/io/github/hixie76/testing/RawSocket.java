@@ -30,7 +30,12 @@ public final class RawSocket implements Closeable {
     private final OutputStream out;
 
     public RawSocket(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(new Socket("127.0.0.1", port));
+    }
+
+    /** Over a socket already connected, a TLS one for instance. */
+    public RawSocket(Socket socket) throws IOException {
+        this.socket = socket;
         socket.setSoTimeout(10_000);
         socket.setTcpNoDelay(true);
         in = socket.getInputStream();
