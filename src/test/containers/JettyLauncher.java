@@ -1,5 +1,8 @@
 import java.io.IOException;
+import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -11,7 +14,10 @@ import org.eclipse.jetty.server.ServerConnector;
 public class JettyLauncher {
     public static void main(String[] args) throws Exception {
         Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
+        // Behind a TLS-terminating proxy: Forwarded, X-Forwarded-Proto and X-Forwarded-Host.
+        HttpConfiguration http = new HttpConfiguration();
+        http.addCustomizer(new ForwardedRequestCustomizer());
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost("127.0.0.1");
         server.addConnector(connector);
         Class<?> type = Class.forName("org.eclipse.jetty." + args[2] + ".webapp.WebAppContext");

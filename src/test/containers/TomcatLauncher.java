@@ -2,6 +2,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.catalina.valves.RemoteIpValve;
 
 /**
  * Deploys a WAR on embedded Tomcat on a free loopback port, prints "LISTENING port", and runs
@@ -17,6 +18,12 @@ public class TomcatLauncher {
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");
         tomcat.setConnector(connector);
+        // Behind a TLS-terminating proxy (trusted from loopback and private addresses).
+        RemoteIpValve forwarded = new RemoteIpValve();
+        forwarded.setProtocolHeader("X-Forwarded-Proto");
+        forwarded.setHostHeader("X-Forwarded-Host");
+        forwarded.setPortHeader("X-Forwarded-Port");
+        tomcat.getEngine().getPipeline().addValve(forwarded);
         tomcat.addWebapp(args[1], args[0]);
         tomcat.start();
         System.out.println("LISTENING " + connector.getLocalPort());

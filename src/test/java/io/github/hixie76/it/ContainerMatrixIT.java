@@ -30,6 +30,7 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.FieldSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -280,6 +281,25 @@ class ContainerMatrixIT {
             assertArrayEquals(bytes(RawSocket.SPEC_RESPONSE), raw.readExactly(16));
             raw.write(FrameEncoder.text("late").array());
             assertArrayEquals(FrameEncoder.text("late").array(), raw.readExactly(6));
+        }
+    }
+
+    /**
+     * Behind a TLS-terminating proxy the Location is the URL the client opened, through the
+     * container's own forwarded-request support (Jetty's ForwardedRequestCustomizer, Tomcat's
+     * RemoteIpValve), configured as README shows.
+     */
+    @ParameterizedTest
+    @CsvSource({"chat.example.org, 443", "chat.example.org:8443, 8443"})
+    void locationBehindATlsTerminatingProxy(String forwardedHost, int forwardedPort) throws Exception {
+        // Tomcat's RemoteIpValve takes the port from X-Forwarded-Port only, as proxies send it.
+        String request = RawSocket.specRequest(ECHO).replace("\r\n\r\n", "\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Host: "
+                + forwardedHost + "\r\nX-Forwarded-Port: " + forwardedPort + "\r\n\r\n");
+        try (RawSocket raw = new RawSocket(server.port())) {
+            raw.write(request + RawSocket.SPEC_KEY3);
+            RawSocket.Head head = raw.readHead();
+            assertEquals(List.of("wss://" + forwardedHost + ECHO), head.all("Sec-WebSocket-Location"), head.toString());
+            assertArrayEquals(bytes(RawSocket.SPEC_RESPONSE), raw.readExactly(16));
         }
     }
 
