@@ -74,6 +74,17 @@ class ContainerMatrixIT {
         }
     }
 
+    /** Chrome compares the Upgrade value exactly: it must be WebSocket whatever case the request used. */
+    @Test
+    void answersUpgradeWebSocketToALowerCaseRequest() throws Exception {
+        try (RawSocket raw = new RawSocket(server.port())) {
+            raw.write(RawSocket.specRequest(ECHO).replace("Upgrade: WebSocket", "upgrade: websocket") + RawSocket.SPEC_KEY3);
+            RawSocket.Head head = raw.readHead();
+            assertEquals(List.of("WebSocket"), head.all("Upgrade"));
+            assertArrayEquals(bytes(RawSocket.SPEC_RESPONSE), raw.readExactly(16));
+        }
+    }
+
     @Test
     void keepsThePortAndQueryInTheLocation() throws Exception {
         String request = RawSocket.specRequest(ECHO + "?room=a%20b&x=1").replace("Host: example.com", "Host: Example.COM:8123");
