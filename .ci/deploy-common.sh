@@ -1,0 +1,157 @@
+# Shared by .ci/deploy-*.sh (sourced, not run): logging, failing loudly, a free port, waiting
+# for a deployment, building the project and running DeploymentCheck.
+# The sourcing script sets NAME and defines show_logs (what to print when a step fails).
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+WAR="$REPO/target/hixie76-servlet.war"
+CONTEXT=hixie76-servlet
+STARTED_AT=$SECONDS
+
+log() {
+  echo "[$NAME] $*"
+}
+
+# Prints the reason and the server's logs, then exits non-zero (the EXIT trap cleans up).
+die() {
+  echo "[$NAME] FAILED: $*" >&2
+  if declare -F show_logs >/dev/null; then
+    show_logs >&2 || true
+  fi
+  exit 1
+}
+
+elapsed() {
+  echo "$((SECONDS - STARTED_AT)) s"
+}
+
+# A TCP port nobody listens on, on loopback or any address.
+free_port() {
+  local port tries
+  for tries in $(seq 1 200); do
+    port=$((20000 + RANDOM % 40000))
+    if command -v ss >/dev/null && [ -n "$(ss -Htln "sport = :$port" 2>/dev/null)" ]; then
+      continue
+    fi
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      continue
+    fi
+    echo "$port"
+    return 0
+  done
+  return 1
+}
+
+# The status code of GET http://127.0.0.1:PORT/PATH, or nothing when no answer came within 5 s.
+http_status() {
+  local port=$1 path=$2
+  timeout 5 bash -c '
+    exec 3<>"/dev/tcp/127.0.0.1/$0" || exit 1
+    printf "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nConnection: close\r\n\r\n" "$1" "$0" >&3
+    IFS=" " read -r _ status _ <&3 && echo "$status"
+  ' "$port" "$path" 2>/dev/null || true
+}
+
+# Waits until GET /CONTEXT/ answers 200, while the server process is alive, within a deadline.
+# wait_ready PID PORT SECONDS LOG STARTED: once LOG matches the regex STARTED (the server says it
+# has started), a deployment that still does not answer 200 within 10 s has failed.
+wait_ready() {
+  local pid=$1 port=$2 start=$SECONDS deadline=$((SECONDS + $3)) logfile=$4 started=$5 status="" up=""
+  log "waiting up to $3 s for http://127.0.0.1:$port/$CONTEXT/ to answer 200"
+  while [ $SECONDS -lt $deadline ]; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      die "the server process $pid exited during startup"
+    fi
+    status=$(http_status "$port" "/$CONTEXT/")
+    if [ "$status" = 200 ]; then
+      log "deployment ready $((SECONDS - start)) s after the start"
+      return 0
+    fi
+    if [ -z "$up" ] && grep -Eq "$started" "$logfile" 2>/dev/null; then
+      up=$SECONDS
+    fi
+    if [ -n "$up" ] && [ $((SECONDS - up)) -ge 10 ]; then
+      die "the server started but GET /$CONTEXT/ answers '${status:-nothing}', not 200: the deployment failed"
+    fi
+    sleep 0.5
+  done
+  die "GET /$CONTEXT/ did not answer 200 within $3 s (last status: '${status:-no answer}')"
+}
+
+# Sends SIGTERM and waits for the process to end; SIGKILL after the grace period.
+stop_process() {
+  local pid=$1 grace=${2:-20} deadline
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  deadline=$((SECONDS + grace))
+  while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do
+    sleep 0.2
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "[$NAME] process $pid still running after ${grace} s: SIGKILL" >&2
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+# The major Java version of a java binary (17, 21, ...), or nothing.
+java_major() {
+  "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}'
+}
+
+# mvn -B -q, without the colour resets Debian's Maven 3.8 prints even when quiet.
+mvn_quiet() {
+  mvn -B -q "$@" 2>&1 | sed -u 's/\x1b\[[0-9;]*m//g'
+}
+
+# Compiles the checker (and the WAR when it is missing).
+build() {
+  command -v mvn >/dev/null || die "mvn not found (install maven, or run .ci/run once)"
+  cd "$REPO"
+  if [ ! -f "$WAR" ]; then
+    log "no $WAR: mvn -B -q package -DskipTests"
+    mvn_quiet package -DskipTests || die "mvn package failed"
+  fi
+  log "mvn -B -q test-compile"
+  mvn_quiet test-compile || die "mvn test-compile failed"
+  [ -f "$WAR" ] || die "$WAR is missing after the build"
+}
+
+# Runs DeploymentCheck against ws://127.0.0.1:PORT/CONTEXT with the given java binary; more
+# arguments go to DeploymentCheck. It runs in the background (CHECK_PID) so that a signal to
+# this script is handled at once, not after the check.
+CHECK_PID=""
+run_check() {
+  local java=$1 port=$2 url="ws://127.0.0.1:$2/$CONTEXT"
+  shift 2
+  log "DeploymentCheck $url $*"
+  timeout 300 "$java" -cp "$REPO/target/classes:$REPO/target/test-classes" \
+    io.github.hixie76.testing.DeploymentCheck "$url" "$@" &
+  CHECK_PID=$!
+  if ! wait "$CHECK_PID"; then
+    CHECK_PID=""
+    die "DeploymentCheck against $url failed"
+  fi
+  CHECK_PID=""
+}
+
+# Stops a server left running by an interrupted earlier run (killed with SIGKILL, say): the
+# pid in PIDFILE, only when its command line still matches PATTERN; then removes that run's
+# temporary directory, named in PIDFILE.dir, when it starts with DIR_PREFIX.
+stop_leftover() {
+  local pidfile=$1 pattern=$2 prefix=$3 old
+  if [ -f "$pidfile" ]; then
+    old=$(cat "$pidfile")
+    if [ -n "$old" ] && tr '\0' ' ' <"/proc/$old/cmdline" 2>/dev/null | grep -Eq "$pattern"; then
+      log "stopping process $old left by an interrupted run"
+      kill -TERM "$old" 2>/dev/null || true
+      for _ in $(seq 1 100); do kill -0 "$old" 2>/dev/null || break; sleep 0.2; done
+      if kill -0 "$old" 2>/dev/null; then kill -KILL "$old" 2>/dev/null || true; fi
+    fi
+    rm -f "$pidfile"
+  fi
+  if [ -f "$pidfile.dir" ]; then
+    old=$(cat "$pidfile.dir")
+    case "$old" in "$prefix"?*) rm -rf "$old" ;; esac
+    rm -f "$pidfile.dir"
+  fi
+}

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Deploys target/hixie76-servlet.war to a Jetty distribution (jetty-home from Maven Central,
+# a fresh jetty-base with the http and ee10-deploy modules) and runs DeploymentCheck against
+# it. Run from anywhere: bash .ci/deploy-jetty-home.sh
+#
+# Everything lives in a temporary directory removed on exit, and Jetty is stopped on exit,
+# whatever happened. Rerunnable. JETTY_VERSION overrides the jetty-home version.
+set -euo pipefail
+
+NAME=deploy-jetty-home
+. "$(dirname "$0")/deploy-common.sh"
+
+# jetty-home 12.1.12 is the newest jetty-home on Maven Central (its maven-metadata.xml lists
+# 12.1.0-12.1.8, 12.1.11 and 12.1.12), although jetty-server 12.1.14 exists.
+JETTY_VERSION=${JETTY_VERSION:-12.1.12}
+LOGS=$REPO/target/deploy-jetty-home       # this run's Jetty log
+IDLE_TIMEOUT_MS=2000                      # the connector's idle timeout, shortened for the idle check
+IDLE_SECONDS=4                            # how long DeploymentCheck leaves a connection idle
+PIDFILE=/tmp/hixie76-deploy-jetty-home.pid  # a Jetty left by an interrupted run
+JETTY_PID=""
+TMP=""
+
+show_logs() {
+  echo "---- WARN and ERROR lines of the Jetty log"
+  grep -E ":(WARN|ERROR) ?:" "$LOGS/jetty.log" 2>/dev/null | head -n 20 || echo "(none)"
+  echo "---- last 80 lines of the Jetty log ($LOGS/jetty.log)"
+  tail -n 80 "$LOGS/jetty.log" 2>/dev/null || echo "(none)"
+}
+
+cleanup() {
+  local status=$?
+  set +e
+  [ -n "$CHECK_PID" ] && stop_process "$CHECK_PID" 5
+  if [ -n "$JETTY_PID" ]; then
+    log "stopping Jetty (pid $JETTY_PID)"
+    stop_process "$JETTY_PID" 30
+    rm -f "$PIDFILE"
+  fi
+  [ -n "$TMP" ] && rm -rf "$TMP" "$PIDFILE.dir"
+  if [ $status -eq 0 ]; then
+    log "passed in $(elapsed)"
+  else
+    echo "[$NAME] FAILED (exit $status) after $(elapsed)" >&2
+  fi
+  exit $status
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+build
+
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+command -v "$JAVA" >/dev/null || die "no java ($JAVA)"
+JAVA_MAJOR=$(java_major "$JAVA")
+[ -n "$JAVA_MAJOR" ] && [ "${JAVA_MAJOR%%.*}" -ge 17 ] \
+  || die "java is version '${JAVA_MAJOR:-unknown}'; Jetty 12 and the WAR need 17 or later"
+log "Java $JAVA_MAJOR ($(command -v "$JAVA"))"
+
+stop_leftover "$PIDFILE" "/tmp/hixie76-jetty\.[^/]+/jetty-home-[^/]+/start\.jar" /tmp/hixie76-jetty.
+TMP=$(mktemp -d /tmp/hixie76-jetty.XXXXXX)
+echo "$TMP" >"$PIDFILE.dir"
+rm -rf "$LOGS" && mkdir -p "$LOGS"
+
+log "mvn dependency:copy org.eclipse.jetty:jetty-home:$JETTY_VERSION:tar.gz"
+(cd "$TMP" && mvn_quiet org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+  -Dartifact="org.eclipse.jetty:jetty-home:$JETTY_VERSION:tar.gz" -DoutputDirectory="$TMP") \
+  || die "cannot get org.eclipse.jetty:jetty-home:$JETTY_VERSION:tar.gz from Maven Central"
+tar -xzf "$TMP/jetty-home-$JETTY_VERSION.tar.gz" -C "$TMP" || die "cannot unpack jetty-home-$JETTY_VERSION.tar.gz"
+export JETTY_HOME="$TMP/jetty-home-$JETTY_VERSION"
+[ -f "$JETTY_HOME/start.jar" ] || die "no start.jar in $JETTY_HOME"
+
+JETTY_BASE="$TMP/jetty-base"
+mkdir "$JETTY_BASE"
+log "jetty-base: --add-modules=http,ee10-deploy"
+(cd "$JETTY_BASE" && "$JAVA" -jar "$JETTY_HOME/start.jar" --add-modules=http,ee10-deploy) >"$LOGS/add-modules.log" 2>&1 \
+  || { cat "$LOGS/add-modules.log" >&2; die "start.jar --add-modules=http,ee10-deploy failed"; }
+
+PORT=$(free_port) || die "no free port found"
+# The idle timeout (30 s by default) is shortened so that the idle check below shows in a few
+# seconds whether upgraded connections escape it.
+printf '\njetty.http.host=127.0.0.1\njetty.http.port=%s\njetty.http.idleTimeout=%s\n' "$PORT" "$IDLE_TIMEOUT_MS" \
+  >>"$JETTY_BASE/start.d/http.ini"
+mkdir "$JETTY_BASE/work"   # where Jetty unpacks the WAR (instead of /tmp)
+cp "$WAR" "$JETTY_BASE/webapps/$CONTEXT.war"
+log "copied $WAR to jetty-base/webapps/$CONTEXT.war"
+
+log "starting Jetty $JETTY_VERSION on 127.0.0.1:$PORT"
+(cd "$JETTY_BASE" && exec "$JAVA" -jar "$JETTY_HOME/start.jar") >"$LOGS/jetty.log" 2>&1 &
+JETTY_PID=$!
+echo "$JETTY_PID" >"$PIDFILE"
+
+wait_ready "$JETTY_PID" "$PORT" 90 "$LOGS/jetty.log" "Started oejs.Server@"
+grep -m1 -o "jetty-$JETTY_VERSION; built.*" "$LOGS/jetty.log" | while read -r line; do log "$line"; done || true
+
+run_check "$JAVA" "$PORT" --idle "$IDLE_SECONDS"
+
+# The WAR reaches Jetty's EndPoint by reflection (JettyEndPoint) to lift the idle timeout of
+# upgraded connections; when that fails it logs one WARNING, at the first upgrade (and the idle
+# check above fails).
+if grep -E "JettyEndPoint|cannot reach Jetty's EndPoint|cannot lift Jetty's idle timeout" "$LOGS/jetty.log" >"$TMP/warning"; then
+  log "NOTE: JettyEndPoint could not reach Jetty's EndPoint in this deployment:"
+  sed 's/^/    /' "$TMP/warning"
+else
+  log "no JettyEndPoint warning in the Jetty log: the reflective EndPoint access works here (see the idle check)"
+fi
+if grep -E "WARN|SEVERE|Exception" "$LOGS/jetty.log" >/dev/null; then
+  log "the Jetty log shows warnings or errors:"
+  grep -E -A3 "WARN|SEVERE|Exception" "$LOGS/jetty.log" | head -n 40 || true
+fi

@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# Deploys target/hixie76-servlet.war to Debian's tomcat10 package and runs DeploymentCheck
+# against it. Run as root from anywhere: bash .ci/deploy-tomcat10.sh
+#
+# Installs tomcat10 with apt-get, leaves the packaged configuration untouched, and starts the
+# package's catalina.sh as the tomcat user with CATALINA_BASE=/var/lib/tomcat10 and a copy of
+# /etc/tomcat10/server.xml whose HTTP connector listens on a free port of 127.0.0.1 (-config).
+# On exit, whatever happened: Tomcat is stopped, the WAR is removed from webapps, and a
+# tomcat10 service stopped by this script is started again. Rerunnable.
+set -euo pipefail
+
+NAME=deploy-tomcat10
+. "$(dirname "$0")/deploy-common.sh"
+
+UNIT=/lib/systemd/system/tomcat10.service
+CATALINA_HOME=/usr/share/tomcat10           # both read again from $UNIT once the package is installed
+CATALINA_BASE=/var/lib/tomcat10
+WEBAPPS=$CATALINA_BASE/webapps
+LOGS=$REPO/target/deploy-tomcat10          # this run's console log and configuration
+PIDFILE=/run/hixie76-deploy-tomcat10.pid   # a Tomcat left by an interrupted run
+IDLE_TIMEOUT_MS=2000                       # the connector's connectionTimeout, shortened for the idle check
+IDLE_SECONDS=4                             # how long DeploymentCheck leaves a connection idle
+TOMCAT_PID=""
+RESTART_SERVICE=""
+TMP=""
+
+show_logs() {
+  echo "---- SEVERE and WARNING lines of the Tomcat console"
+  grep -E " (SEVERE|WARNING) " "$LOGS/console.log" 2>/dev/null | head -n 20 || echo "(none)"
+  echo "---- last 60 lines of the Tomcat console ($LOGS/console.log)"
+  tail -n 60 "$LOGS/console.log" 2>/dev/null || echo "(none)"
+  local latest
+  latest=$(ls -t "$CATALINA_BASE"/logs/localhost.*.log 2>/dev/null | head -n 1 || true)
+  if [ -n "$latest" ]; then
+    echo "---- last 30 lines of $latest"
+    tail -n 30 "$latest"
+  fi
+}
+
+remove_deployment() {
+  rm -rf "$WEBAPPS/$CONTEXT.war" "$WEBAPPS/$CONTEXT" "$CATALINA_BASE/work/Catalina/localhost/$CONTEXT" \
+    "$CATALINA_BASE/conf/Catalina/localhost/$CONTEXT.xml"
+}
+
+cleanup() {
+  local status=$?
+  set +e
+  [ -n "$CHECK_PID" ] && stop_process "$CHECK_PID" 5
+  if [ -n "$TOMCAT_PID" ]; then
+    log "stopping Tomcat (pid $TOMCAT_PID)"
+    stop_process "$TOMCAT_PID" 30
+    rm -f "$PIDFILE"
+  fi
+  [ -d "$WEBAPPS" ] && remove_deployment
+  if [ -n "$RESTART_SERVICE" ]; then
+    log "starting the tomcat10 service again"
+    systemctl start tomcat10
+  fi
+  [ -n "$TMP" ] && rm -rf "$TMP" "$PIDFILE.dir"
+  if [ $status -eq 0 ]; then
+    log "passed in $(elapsed)"
+  else
+    echo "[$NAME] FAILED (exit $status) after $(elapsed)" >&2
+  fi
+  exit $status
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+[ "$(id -u)" = 0 ] || die "run as root (apt-get, and Tomcat runs as the tomcat user)"
+
+build
+
+log "apt-get update; apt-get install tomcat10"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null || die "apt-get update failed"
+apt-get install -y -q --no-install-recommends tomcat10 >/dev/null || die "apt-get install tomcat10 failed"
+TOMCAT_PACKAGE=$(dpkg-query -W -f '${Version}' tomcat10)
+log "tomcat10 package $TOMCAT_PACKAGE"
+# Where the package keeps Tomcat: the Environment= lines of its systemd unit.
+unit_env() {
+  sed -n "s/^Environment=\"$1=\(.*\)\"$/\1/p" "$UNIT" 2>/dev/null | head -n 1
+}
+CATALINA_HOME=$(unit_env CATALINA_HOME)
+CATALINA_BASE=$(unit_env CATALINA_BASE)
+[ -n "$CATALINA_HOME" ] && [ -n "$CATALINA_BASE" ] || die "no CATALINA_HOME/CATALINA_BASE in $UNIT"
+WEBAPPS=$CATALINA_BASE/webapps
+log "CATALINA_HOME=$CATALINA_HOME CATALINA_BASE=$CATALINA_BASE (from $UNIT)"
+id tomcat >/dev/null 2>&1 || die "the tomcat10 package created no 'tomcat' user"
+[ -x "$CATALINA_HOME/bin/catalina.sh" ] || die "$CATALINA_HOME/bin/catalina.sh not found"
+[ -d "$WEBAPPS" ] || die "$WEBAPPS not found: is CATALINA_BASE elsewhere in this tomcat10 package?"
+
+# The package's own service must not run on the same CATALINA_BASE (nor hold port 8080).
+if [ -d /run/systemd/system ] && systemctl is-active --quiet tomcat10; then
+  log "stopping the tomcat10 service for the duration of the check"
+  systemctl stop tomcat10 || die "systemctl stop tomcat10 failed"
+  RESTART_SERVICE=yes
+fi
+stop_leftover "$PIDFILE" "catalina.base=$CATALINA_BASE" /tmp/hixie76-tomcat10.
+others=$(pgrep -f "catalina.base=$CATALINA_BASE" || true)
+[ -z "$others" ] || die "another Tomcat runs on $CATALINA_BASE (pid $others): stop it first"
+
+# Java: the package's own choice (tomcat-locate-java.sh: JAVA_HOME, else the newest JDK installed).
+JAVA_HOME=$(bash -c '. /usr/libexec/tomcat10/tomcat-locate-java.sh >/dev/null && echo "$JAVA_HOME"') \
+  || die "tomcat-locate-java.sh found no Java"
+JAVA_MAJOR=$(java_major "$JAVA_HOME/bin/java")
+[ -n "$JAVA_MAJOR" ] && [ "${JAVA_MAJOR%%.*}" -ge 17 ] \
+  || die "Tomcat would run on Java '${JAVA_MAJOR:-unknown}' from $JAVA_HOME; the WAR needs 17 or later"
+log "Java $JAVA_MAJOR from $JAVA_HOME"
+
+PORT=$(free_port) || die "no free port found"
+TMP=$(mktemp -d /tmp/hixie76-tomcat10.XXXXXX)
+echo "$TMP" >"$PIDFILE.dir"
+chmod 755 "$TMP"
+mkdir "$TMP/temp" && chown tomcat:tomcat "$TMP/temp"
+rm -rf "$LOGS" && mkdir -p "$LOGS"
+
+# The package's server.xml with the HTTP connector moved to 127.0.0.1:$PORT, and its idle
+# timeout (connectionTimeout, 20 s) shortened so that the idle check below shows in a few
+# seconds whether upgraded connections escape it; /etc stays as it is.
+sed -e "s|<Connector port=\"8080\" protocol=\"HTTP/1.1\"|<Connector port=\"$PORT\" address=\"127.0.0.1\" protocol=\"HTTP/1.1\"|" \
+  -e "s|connectionTimeout=\"20000\"|connectionTimeout=\"$IDLE_TIMEOUT_MS\"|" \
+  "$CATALINA_BASE/conf/server.xml" >"$TMP/server.xml"
+grep -q "port=\"$PORT\" address=\"127.0.0.1\"" "$TMP/server.xml" \
+  || die "no '<Connector port=\"8080\" protocol=\"HTTP/1.1\"' in $CATALINA_BASE/conf/server.xml to move"
+grep -q "connectionTimeout=\"$IDLE_TIMEOUT_MS\"" "$TMP/server.xml" \
+  || die "no connectionTimeout=\"20000\" in $CATALINA_BASE/conf/server.xml to shorten"
+chmod 644 "$TMP/server.xml"
+cp "$TMP/server.xml" "$LOGS/server.xml"
+
+remove_deployment
+install -o tomcat -g tomcat -m 644 "$WAR" "$WEBAPPS/$CONTEXT.war"
+log "copied $WAR to $WEBAPPS/$CONTEXT.war"
+
+log "starting Tomcat on 127.0.0.1:$PORT (CATALINA_BASE=$CATALINA_BASE, user tomcat)"
+JAVA_OPTS="-Djava.awt.headless=true"
+set +u
+. /etc/default/tomcat10   # JAVA_OPTS, as the package's tomcat-start.sh does
+set -u
+(
+  cd "$CATALINA_BASE"
+  export JAVA_HOME JAVA_OPTS CATALINA_HOME CATALINA_BASE CATALINA_TMPDIR="$TMP/temp"
+  exec setpriv --reuid=tomcat --regid=tomcat --init-groups \
+    "$CATALINA_HOME/bin/catalina.sh" run -config "$TMP/server.xml"
+) >"$LOGS/console.log" 2>&1 &
+TOMCAT_PID=$!
+echo "$TOMCAT_PID" >"$PIDFILE"
+
+wait_ready "$TOMCAT_PID" "$PORT" 90 "$LOGS/console.log" "Catalina.start Server startup in"
+grep -E "Server version number|JVM Version" "$LOGS/console.log" | sed -E 's/^.*(Server version number|JVM Version)/\1/' \
+  | while read -r line; do log "$line"; done || true
+
+run_check "$JAVA_HOME/bin/java" "$PORT" --idle "$IDLE_SECONDS"
+
+if grep -E "SEVERE|Exception" "$LOGS/console.log" >/dev/null; then
+  log "the Tomcat console log shows errors:"
+  grep -E -A3 "SEVERE|Exception" "$LOGS/console.log" | head -n 40 || true
+fi
