@@ -86,6 +86,7 @@ public final class DeploymentCheck {
         check.run(executor, "echo ascii", () -> check.echo("hello, hixie-76"));
         check.run(executor, "echo utf-8 with a 4-byte character",
                 () -> check.echo("h\u00e9llo \u20ac \u4e16\u754c \uD83D\uDE00 \uD834\uDD1E"));
+        check.run(executor, "key3 300 ms after the headers", check::lateKey3);
         check.run(executor, "chat to 3 clients exactly once", check::chat);
         check.run(executor, "closing handshake from the client", check::close);
         check.run(executor, "plain GET to /echo refused with 4xx", check::plainGet);
@@ -342,6 +343,23 @@ public final class DeploymentCheck {
         StringBuilder all = new StringBuilder("[");
         text.codePoints().forEach(c -> all.append(all.length() > 1 ? " " : "").append(String.format("U+%04X", c)));
         return all.append(']').toString();
+    }
+
+    /** key3 sent 300 ms after the headers, as a proxy may deliver it (notes §7.1, §5). */
+    private void lateKey3() throws Exception {
+        try (RawSocket raw = new RawSocket(new java.net.Socket(base.getHost(), base.getPort()))) {
+            raw.write(RawSocket.specRequest(base.getRawPath() + "/echo"));
+            RawSocket.Head head = raw.readHead();
+            if (head.status() != 101) {
+                throw new AssertionError("expected 101, got " + head.statusLine());
+            }
+            Thread.sleep(300);
+            raw.write(RawSocket.SPEC_KEY3);
+            String digest = new String(raw.readExactly(16), java.nio.charset.StandardCharsets.ISO_8859_1);
+            if (!digest.equals(RawSocket.SPEC_RESPONSE)) {
+                throw new AssertionError("expected the digest " + RawSocket.SPEC_RESPONSE + ", got " + digest);
+            }
+        }
     }
 
     private static void closeQuietly(Hixie76Client client) {
