@@ -52,6 +52,19 @@ class DemoServerTest {
     }
 
     @Test
+    void answersUpgradeWebSocketExactlyToALowerCaseRequest() throws Exception {
+        // Netty's client asks with "upgrade: websocket"; Jetty's upgrade() echoes the request's value.
+        String request = RawSocket.specRequest("/echo").replace("Upgrade: WebSocket", "upgrade: websocket");
+        try (RawSocket raw = new RawSocket(SERVER.port())) {
+            raw.write(request + RawSocket.SPEC_KEY3);
+            RawSocket.Head head = raw.readHead();
+            assertEquals(101, head.status(), head.statusLine());
+            assertEquals(List.of("WebSocket"), head.all("Upgrade"));
+            assertArrayEquals(bytes(RawSocket.SPEC_RESPONSE), raw.readExactly(16));
+        }
+    }
+
+    @Test
     void keepsThePortAndQueryInTheLocation() throws Exception {
         String request = RawSocket.specRequest("/echo?room=a%20b&x=1").replace("Host: example.com", "Host: Example.COM:8123");
         try (RawSocket raw = new RawSocket(SERVER.port())) {
