@@ -135,6 +135,10 @@ public class Hixie76Servlet extends HttpServlet {
         }
         Runnable afterClose = jetty ? jettyServletUpgrade(request) : () -> { };
         Hixie76UpgradeHandler handler = request.upgrade(Hixie76UpgradeHandler.class);
+        // Jetty's upgrade() replaces Upgrade with the request's value (Netty's client sends
+        // "websocket"); the draft's server sends exactly "WebSocket" (§5.2) and strict clients
+        // compare it exactly (§4.1). The response is not committed until service() returns.
+        response.setHeader("Upgrade", "WebSocket");
         handler.prepare(connections, bodyKey3, afterClose);
     }
 
