@@ -76,8 +76,8 @@ final class JettyTransport implements Wire, InvocationHandler {
     private final Object onWritten;
     private final long created = System.currentTimeMillis();
     private volatile Connection engine;
-    private byte[] bodyKey3;
-    private ByteBuffer alreadyRead;
+    private volatile byte[] bodyKey3;
+    private volatile ByteBuffer alreadyRead;
     private volatile boolean writing;
     private volatile Thread writer;
     private final AtomicBoolean closed = new AtomicBoolean();
