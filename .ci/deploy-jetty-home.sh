@@ -100,7 +100,7 @@ run_check "$JAVA" "$PORT" --idle "$IDLE_SECONDS"
 # late key3. In a stock distribution that must not happen.
 if grep -F "cannot reach Jetty's connection API" "$LOGS/jetty.log" >"$TMP/warning"; then
   sed 's/^/    /' "$TMP/warning"
-  fail "the WAR could not use Jetty's connection-level upgrade in this distribution"
+  die "the WAR could not use Jetty's connection-level upgrade in this distribution"
 fi
 log "the WAR uses Jetty's connection-level upgrade here (no fallback warning in the Jetty log)"
 if grep -E "WARN|SEVERE|Exception" "$LOGS/jetty.log" >/dev/null; then
