@@ -9,6 +9,9 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import javax.management.JMException;
+import javax.management.ObjectName;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -37,14 +40,23 @@ final class Upgrader {
     private final String name;
     private final Supplier<? extends Endpoint> endpoints;
     private final EndpointConfig config;
-    private final SessionGroup group = new SessionGroup();
+    /** Context attribute: the metrics of the application's endpoints, by name (a concurrent map). */
+    static final String METRICS_ATTRIBUTE = "io.github.hixie76.metrics";
+
+    private final ServletContext context;
+    private final SessionGroup group;
+    private final ObjectName jmxName;
     private final ScheduledExecutorService timer;
     private final boolean jetty;
 
     Upgrader(String name, ServletContext context, Supplier<? extends Endpoint> endpoints, EndpointConfig config) {
         this.name = name;
+        this.context = context;
         this.endpoints = endpoints;
         this.config = config;
+        this.group = new SessionGroup(name);
+        metricsOf(context).put(name, group.metrics());
+        this.jmxName = registerMBean(context, name, group.metrics());
         this.timer = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "hixie76-timer-" + name);
             thread.setDaemon(true);
@@ -110,38 +122,68 @@ final class Upgrader {
                 && (request.getHeader("Sec-WebSocket-Key1") != null || request.getHeader("Sec-WebSocket-Key2") != null);
     }
 
+    /**
+     * The application is stopping: every connection gets {@code FF 00} where it can and its
+     * endpoint's {@code onClose}, then ends; the timer thread and the MBean go.
+     */
     void close() {
+        for (Connection connection : group.snapshot()) {
+            connection.shutdown();
+        }
         timer.shutdownNow();
+        metricsOf(context).remove(name, group.metrics());
+        if (jmxName != null) {
+            try {
+                ManagementFactory.getPlatformMBeanServer().unregisterMBean(jmxName);
+            } catch (JMException e) {
+                LOG.log(Level.DEBUG, "unregistering " + jmxName, e);
+            }
+        }
+    }
+
+    /** The metrics of the application's endpoints, by name. */
+    @SuppressWarnings("unchecked")
+    static Map<String, EndpointMetrics> metricsOf(ServletContext context) {
+        synchronized (context) {
+            Object registry = context.getAttribute(METRICS_ATTRIBUTE);
+            if (registry == null) {
+                registry = new java.util.concurrent.ConcurrentSkipListMap<String, EndpointMetrics>();
+                context.setAttribute(METRICS_ATTRIBUTE, registry);
+            }
+            return (Map<String, EndpointMetrics>) registry;
+        }
+    }
+
+    private static ObjectName registerMBean(ServletContext context, String name, EndpointMetrics metrics) {
+        try {
+            String path = context.getContextPath().isEmpty() ? "/" : context.getContextPath();
+            ObjectName objectName = new ObjectName("io.github.hixie76:type=Endpoint,context=" + ObjectName.quote(path)
+                    + ",name=" + ObjectName.quote(name));
+            ManagementFactory.getPlatformMBeanServer().registerMBean(metrics, objectName);
+            return objectName;
+        } catch (JMException e) {
+            LOG.log(Level.WARNING, "{0}: its metrics are not in JMX: {1}", name, e.toString());
+            return null;
+        }
     }
 
     /** Answers a request that reached this endpoint: a 101 and the upgrade, or a 4xx with a reason. */
     void serve(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (!"GET".equals(request.getMethod())) {
-            response.setHeader("Allow", "GET");
-            reject(request, response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "a hixie-76 WebSocket opens with GET");
-            return;
-        }
         OpeningHandshake.Request handshake;
         byte[] bodyKey3;
         URI uri;
         try {
-            if (!"HTTP/1.1".equals(request.getProtocol())) {
-                throw new ProtocolException("hixie-76 needs HTTP/1.1, got " + request.getProtocol());
-            }
-            if (request.getHeader("Host") == null) {
-                throw new ProtocolException("missing Host header");
-            }
-            handshake = OpeningHandshake.validate(name -> Collections.list(request.getHeaders(name)));
-            if (!config.accepts(handshake.subprotocol())) {
-                throw new ProtocolException("subprotocol '" + handshake.subprotocol() + "' is not served here; try one of "
-                        + config.subprotocols());
-            }
+            handshake = check(request);
             bodyKey3 = bodyKey3(request);
             uri = location(request);
-        } catch (ProtocolException e) {
-            reject(request, response, HttpServletResponse.SC_BAD_REQUEST, e.getMessage());
+        } catch (Refused refused) {
+            if (refused.status == HttpServletResponse.SC_METHOD_NOT_ALLOWED) {
+                response.setHeader("Allow", "GET");
+            }
+            reject(request, response, refused);
             return;
         }
+        group.metrics().accepted();
         Endpoint endpoint = endpoints.get();
         Handshake details = new Handshake(uri, handshake.origin(), handshake.subprotocol(), headers(request),
                 request.getUserPrincipal(), new InetSocketAddress(request.getRemoteAddr(), request.getRemotePort()),
@@ -198,32 +240,36 @@ final class Upgrader {
      * read here: Tomcat swallows a request body the servlet leaves unread. Without a
      * Content-Length the body must not be touched: key3 then follows on the upgraded stream.
      */
-    private static byte[] bodyKey3(HttpServletRequest request) throws ProtocolException, IOException {
+    private static byte[] bodyKey3(HttpServletRequest request) throws Refused, IOException {
         if (request.getHeader("Transfer-Encoding") != null) {
-            throw new ProtocolException("key3 must not be sent with Transfer-Encoding");
+            throw malformed("key3 must not be sent with Transfer-Encoding");
         }
         long length = request.getContentLengthLong();
         if (length <= 0) {
             return null;
         }
         if (length != OpeningHandshake.KEY3_LENGTH) {
-            throw new ProtocolException("Content-Length must be 8 (key3) or absent, got " + length);
+            throw malformed("Content-Length must be 8 (key3) or absent, got " + length);
         }
         InputStream body = request.getInputStream();
         byte[] key3 = body.readNBytes(OpeningHandshake.KEY3_LENGTH);
         if (key3.length != OpeningHandshake.KEY3_LENGTH) {
-            throw new ProtocolException("request body ended after " + key3.length + " of the 8 bytes of key3");
+            throw malformed("request body ended after " + key3.length + " of the 8 bytes of key3");
         }
         return key3;
     }
 
-    private static URI location(HttpServletRequest request) throws ProtocolException {
+    private static Refused malformed(String reason) {
+        return new Refused(HttpServletResponse.SC_BAD_REQUEST, "malformed", reason);
+    }
+
+    private static URI location(HttpServletRequest request) throws Refused {
         String location = OpeningHandshake.location(request.isSecure(), request.getServerName(),
                 request.getServerPort(), request.getRequestURI(), request.getQueryString());
         try {
             return new URI(location);
         } catch (java.net.URISyntaxException e) {
-            throw new ProtocolException("malformed request URL: " + e.getMessage());
+            throw malformed("malformed request URL: " + e.getMessage());
         }
     }
 
@@ -251,14 +297,60 @@ final class Upgrader {
         return Collections.unmodifiableMap(headers);
     }
 
-    private void reject(HttpServletRequest request, HttpServletResponse response, int status, String reason)
-            throws IOException {
+    /** A refused handshake: the HTTP status, the kind counted in the metrics, the one-line reason. */
+    private static final class Refused extends Exception {
+        final int status;
+        final String kind;
+
+        Refused(int status, String kind, String reason) {
+            super(reason, null, false, false);
+            this.status = status;
+            this.kind = kind;
+        }
+    }
+
+    /** Every rule a request must meet before the upgrade, in the order a client is told about them. */
+    private OpeningHandshake.Request check(HttpServletRequest request) throws Refused {
+        if (!"GET".equals(request.getMethod())) {
+            throw new Refused(HttpServletResponse.SC_METHOD_NOT_ALLOWED, "method", "a hixie-76 WebSocket opens with GET");
+        }
+        if (!"HTTP/1.1".equals(request.getProtocol())) {
+            throw new Refused(HttpServletResponse.SC_BAD_REQUEST, "http-version",
+                    "hixie-76 needs HTTP/1.1, got " + request.getProtocol());
+        }
+        if (request.getHeader("Host") == null) {
+            throw new Refused(HttpServletResponse.SC_BAD_REQUEST, "malformed", "missing Host header");
+        }
+        OpeningHandshake.Request handshake;
+        try {
+            handshake = OpeningHandshake.validate(name -> Collections.list(request.getHeaders(name)));
+        } catch (ProtocolException e) {
+            boolean otherDraft = e.getMessage().startsWith("hixie-75") || e.getMessage().startsWith("RFC 6455");
+            throw new Refused(HttpServletResponse.SC_BAD_REQUEST, otherDraft ? "other-draft" : "malformed", e.getMessage());
+        }
+        if (!config.allowsOrigin(handshake.origin())) {
+            throw new Refused(HttpServletResponse.SC_FORBIDDEN, "origin",
+                    "origin '" + handshake.origin() + "' is not allowed here");
+        }
+        if (!config.accepts(handshake.subprotocol())) {
+            throw new Refused(HttpServletResponse.SC_BAD_REQUEST, "subprotocol", "subprotocol '" + handshake.subprotocol()
+                    + "' is not served here; try one of " + config.subprotocols());
+        }
+        if (group.connections() >= config.maxConnections()) {
+            throw new Refused(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "capacity",
+                    "this endpoint is at its limit of " + config.maxConnections() + " connections; try again later");
+        }
+        return handshake;
+    }
+
+    private void reject(HttpServletRequest request, HttpServletResponse response, Refused refused) throws IOException {
         LOG.log(Level.DEBUG, "{0}: rejected handshake from {1}: {2} {3}", name, request.getRemoteAddr(),
-                status, reason);
-        response.setStatus(status);
+                refused.status, refused.getMessage());
+        group.metrics().rejected(refused.kind);
+        response.setStatus(refused.status);
         // Bytes the client sent after its headers (key3) must not be read as another request.
         response.setHeader("Connection", "close");
         response.setContentType("text/plain;charset=UTF-8");
-        response.getWriter().println(reason);
+        response.getWriter().println(refused.getMessage());
     }
 }
