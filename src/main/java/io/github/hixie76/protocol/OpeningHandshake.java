@@ -39,7 +39,7 @@ public final class OpeningHandshake {
         String upgrade = single(headers, "Upgrade");
         if (upgrade == null || !upgrade.equalsIgnoreCase("WebSocket")) {
             throw new ProtocolException(upgrade == null ? "not a WebSocket request: no Upgrade header"
-                    : "not a WebSocket request: Upgrade is '" + upgrade + "'");
+                    : "not a WebSocket request: Upgrade is '" + printable(upgrade) + "'");
         }
         if (!hasToken(headers.apply("Connection"), "upgrade")) {
             throw new ProtocolException("Connection header must include 'Upgrade'");
@@ -50,7 +50,7 @@ public final class OpeningHandshake {
             List<String> version = headers.apply("Sec-WebSocket-Version");
             throw new ProtocolException(version.isEmpty()
                     ? "hixie-75 request (no Sec-WebSocket-Key1/Key2): only hixie-76 is served here"
-                    : "RFC 6455 request (Sec-WebSocket-Version " + version.get(0) + "): only hixie-76 is served here");
+                    : "RFC 6455 request (Sec-WebSocket-Version " + printable(version.get(0)) + "): only hixie-76 is served here");
         }
         long part1 = keyPart("Sec-WebSocket-Key1", required(headers, "Sec-WebSocket-Key1"));
         long part2 = keyPart("Sec-WebSocket-Key2", required(headers, "Sec-WebSocket-Key2"));
@@ -173,6 +173,19 @@ public final class OpeningHandshake {
             }
         }
         return false;
+    }
+
+    /**
+     * A client's value as it may appear in a message: characters outside U+0020-U+007E become
+     * '?', so that a CR or LF in a field cannot break the one-line reason or a log line.
+     */
+    private static String printable(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            out.append(c >= 0x20 && c <= 0x7E ? c : '?');
+        }
+        return out.toString();
     }
 
     private static boolean isPrintableAscii(String s) {

@@ -212,6 +212,17 @@ class OpeningHandshakeTest {
         }
 
         @Test
+        void controlCharactersOfAValueStayOutOfTheReason() {
+            set("Upgrade", "WebSoc\rbSo");
+            assertRejected("not a WebSocket request: Upgrade is 'WebSoc?bSo'");
+            fields.remove("Sec-WebSocket-Key1");
+            fields.remove("Sec-WebSocket-Key2");
+            set("Upgrade", "websocket");
+            set("Sec-WebSocket-Version", "13\r\nX-Injected: 1");
+            assertRejected("RFC 6455 request (Sec-WebSocket-Version 13??X-Injected: 1): only hixie-76 is served here");
+        }
+
+        @Test
         void duplicatedUpgrade() {
             set("Upgrade", "WebSocket", "WebSocket");
             assertRejected("more than one Upgrade header");
