@@ -37,7 +37,8 @@ public final class OpeningHandshake {
      */
     public static Request validate(Function<String, List<String>> headers) throws ProtocolException {
         String upgrade = single(headers, "Upgrade");
-        if (upgrade == null || !upgrade.equalsIgnoreCase("WebSocket")) {
+        // String.equalsIgnoreCase alone would fold U+212A KELVIN SIGN onto 'k' and U+017F onto 's'
+        if (upgrade == null || !isPrintableAscii(upgrade) || !upgrade.equalsIgnoreCase("WebSocket")) {
             throw new ProtocolException(upgrade == null ? "not a WebSocket request: no Upgrade header"
                     : "not a WebSocket request: Upgrade is '" + printable(upgrade) + "'");
         }

@@ -212,6 +212,14 @@ class OpeningHandshakeTest {
         }
 
         @Test
+        void upgradeComparesInAsciiCaseOnly() {
+            set("Upgrade", "WebSoc\u212Aet");     // KELVIN SIGN, which equalsIgnoreCase takes for 'k'
+            assertRejected("not a WebSocket request: Upgrade is 'WebSoc?et'");
+            set("Upgrade", "Web\u017Focket");     // LATIN SMALL LETTER LONG S, taken for 's'
+            assertRejected("not a WebSocket request: Upgrade is 'Web?ocket'");
+        }
+
+        @Test
         void controlCharactersOfAValueStayOutOfTheReason() {
             set("Upgrade", "WebSoc\rbSo");
             assertRejected("not a WebSocket request: Upgrade is 'WebSoc?bSo'");
