@@ -72,6 +72,14 @@ public final class FrameDecoder {
         return state == State.CLOSED;
     }
 
+    /**
+     * Bytes this decoder holds for the text frame it is reading, as allocated: never more than
+     * {@code maxFrameSize}, whatever the input. Tests check it instead of guessing from the heap.
+     */
+    int bufferCapacity() {
+        return text.length;
+    }
+
     private void startFrame(int type) {
         frameType = type;
         count = 0;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -272,6 +273,35 @@ class FrameDecoderTest {
         assertEquals("frame of type 0x0 exceeds the limit of 8 bytes", e.getMessage());
         assertTrue(decoder.isClosed());
         assertEquals(List.of(), sink.events);
+    }
+
+    @Test
+    void bufferOfAnUnendingTextFrameStaysWithinTheLimit() throws ProtocolException {
+        for (int limit : new int[] {0, 1, 255, 256, 257, 9000}) {
+            FrameDecoder decoder = new FrameDecoder(limit);
+            RecordingSink sink = new RecordingSink();
+            decoder.decode(ByteBuffer.wrap(hex("00")), sink);           // text, never ended
+            for (int i = 0; i < limit; i++) {
+                decoder.decode(ByteBuffer.wrap(hex("61")), sink);       // one payload byte per call
+                assertTrue(decoder.bufferCapacity() <= limit,
+                        "limit " + limit + ": " + decoder.bufferCapacity() + " bytes held after " + (i + 1));
+            }
+            assertThrows(ProtocolException.class, () -> decoder.decode(ByteBuffer.wrap(hex("61")), sink));
+        }
+    }
+
+    @Test
+    void largeMessageLeavesNoLargeBufferBehind() throws ProtocolException {
+        FrameDecoder decoder = new FrameDecoder(LIMIT);
+        byte[] payload = new byte[LIMIT];
+        Arrays.fill(payload, (byte) 'a');
+        RecordingSink sink = new RecordingSink();
+        decoder.decode(ByteBuffer.wrap(hex("00")), sink);
+        decoder.decode(ByteBuffer.wrap(payload), sink);                 // buffered: the frame is open
+        assertTrue(decoder.bufferCapacity() > 8 * 1024, "the open frame is buffered");
+        decoder.decode(ByteBuffer.wrap(hex("ff")), sink);
+        assertEquals(1, sink.events.size());
+        assertTrue(decoder.bufferCapacity() <= 8 * 1024, decoder.bufferCapacity() + " bytes kept after the message");
     }
 
     @Test
