@@ -3,6 +3,7 @@ package io.github.hixie76.it;
 import static io.github.hixie76.testing.RawSocket.bytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,6 +82,36 @@ class ExistingAppIT {
             assertEquals("programmatic: " + "x".repeat(1024), client.receive());
             client.send("x".repeat(1025));
             assertNull(client.receive(), "a message over the 1 KiB limit ends the connection");
+        }
+    }
+
+    /**
+     * Timeouts end connections from the endpoint's timer thread, not a container thread; the
+     * socket must close all the same (Tomcat closes an upgraded socket only when asked to
+     * process it). 1 s handshake, idle and closing timeouts.
+     */
+    @Test
+    void aClientThatNeverCompletesKey3IsDisconnected() throws Exception {
+        try (RawSocket raw = new RawSocket(app.port())) {
+            long start = System.nanoTime();
+            raw.write(RawSocket.specRequest(FixtureApp.CONTEXT_PATH + "/impatient") + RawSocket.SPEC_KEY3.substring(0, 4));
+            byte[] rest = raw.readToEnd();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertTrue(seconds < 4, "ended after " + seconds + " s");
+            assertFalse(new String(rest, StandardCharsets.ISO_8859_1).contains(RawSocket.SPEC_RESPONSE), "no digest");
+        }
+    }
+
+    @Test
+    void anIdleClientIsClosedAndDisconnected() throws Exception {
+        try (Hixie76Client client = Hixie76Client.connect(app.uri("/impatient"))) {
+            client.send("once");
+            assertEquals("programmatic: once", client.receive());
+            long start = System.nanoTime();
+            // the client does not answer the server's FF 00: the closing timeout ends the connection
+            assertTrue(client.awaitEnd(), "FF 00 before the end");
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertTrue(seconds > 0.5 && seconds < 5, "ended after " + seconds + " s");
         }
     }
 
