@@ -31,6 +31,8 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javax.net.SocketFactory;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -76,7 +78,9 @@ public final class Hixie76Client implements Closeable {
      * @param readTimeout bound on every wait for the server that takes no timeout of its own
      * @param key3AsBody send key3 as a body with {@code Content-Length: 8}, as Netty's client does
      * @param maxMessageSize largest frame accepted from the server
-     * @param socketFactory used for ws; wss uses the default SSL factory unless this is an SSLSocketFactory
+     * @param socketFactory used for ws; wss uses the default SSL factory unless this is an SSLSocketFactory.
+     *     Over wss the certificate must also name the URL's host, unless the factory's trust
+     *     manager is an {@code X509ExtendedTrustManager} that skips that check
      * @param trace told the handshake bytes as they go, or null
      */
     public record Options(String origin, String subprotocol, Duration connectTimeout, Duration readTimeout,
@@ -175,6 +179,9 @@ public final class Hixie76Client implements Closeable {
 
         Socket socket = socketFactory(secure, options).createSocket();
         try {
+            if (socket instanceof SSLSocket ssl) {
+                checkHostName(ssl);
+            }
             socket.connect(new InetSocketAddress(uri.getHost(), port), (int) options.connectTimeout().toMillis());
             socket.setSoTimeout((int) options.readTimeout().toMillis());
             socket.setTcpNoDelay(true);
@@ -442,6 +449,13 @@ public final class Hixie76Client implements Closeable {
             return options.socketFactory() != null ? options.socketFactory() : SocketFactory.getDefault();
         }
         return options.socketFactory() instanceof SSLSocketFactory ssl ? ssl : SSLSocketFactory.getDefault();
+    }
+
+    /** The server's certificate must name the URL's host, as for https (RFC 2818 §3.1). */
+    private static void checkHostName(SSLSocket socket) {
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        socket.setSSLParameters(parameters);
     }
 
     /** Reads the status line and header fields; a status other than 101 throws with the body. */
