@@ -1,10 +1,13 @@
 import java.io.IOException;
+import org.eclipse.jetty.security.HashLoginService;
+import org.eclipse.jetty.security.UserStore;
 import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.security.Credential;
 
 /**
  * Deploys a WAR on Jetty 12 in the given environment (ee10, ee11) on a free loopback port,
@@ -25,6 +28,12 @@ public class JettyLauncher {
         type.getMethod("setContextPath", String.class).invoke(webapp, args[1]);
         type.getMethod("setWar", String.class).invoke(webapp, args[0]);
         server.setHandler((Handler) webapp);
+        // The one user of the test applications' BASIC realm.
+        UserStore users = new UserStore();
+        users.addUser("alice", Credential.getCredential("secret"), new String[] {"user"});
+        HashLoginService login = new HashLoginService("fixture");
+        login.setUserStore(users);
+        server.addBean(login);
         server.start();
         System.out.println("LISTENING " + connector.getLocalPort());
         awaitEndOfInput();

@@ -24,6 +24,8 @@ public class TomcatLauncher {
         forwarded.setHostHeader("X-Forwarded-Host");
         forwarded.setPortHeader("X-Forwarded-Port");
         tomcat.getEngine().getPipeline().addValve(forwarded);
+        tomcat.addUser("alice", "secret");
+        tomcat.addRole("alice", "user");
         tomcat.addWebapp(args[1], args[0]);
         tomcat.start();
         System.out.println("LISTENING " + connector.getLocalPort());

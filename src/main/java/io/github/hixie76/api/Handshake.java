@@ -15,9 +15,11 @@ import java.util.Map;
  * @param headers every request header, names in lower case
  * @param principal the authenticated user, or null
  * @param remoteAddress the peer as the container reports it
+ * @param sessionAttributes the attributes of the client's HTTP session when it opened the
+ *        connection (what the application stored at login, say), or empty without a session
  */
 public record Handshake(URI uri, String origin, String subprotocol, Map<String, List<String>> headers,
-        Principal principal, InetSocketAddress remoteAddress) {
+        Principal principal, InetSocketAddress remoteAddress, Map<String, Object> sessionAttributes) {
 
     /** The first value of a request header, or null; the name is case-insensitive. */
     public String header(String name) {

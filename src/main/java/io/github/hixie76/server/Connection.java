@@ -44,7 +44,7 @@ final class Connection implements Session, FrameSink {
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
     private static final AtomicLong IDS = new AtomicLong();
 
-    private record Pending(ByteBuffer bytes, CompletableFuture<Void> done) {
+    private record Pending(ByteBuffer bytes, CompletableFuture<Void> done, boolean message) {
     }
 
     private final String id = Long.toString(IDS.incrementAndGet());
@@ -72,6 +72,8 @@ final class Connection implements Session, FrameSink {
     private boolean closeSent;
     private boolean closeWhenFlushed;
     private ScheduledFuture<?> timeout;
+    private ScheduledFuture<?> idleCheck;
+    private volatile long lastActivity = System.nanoTime();
 
     Connection(Wire wire, Endpoint endpoint, Handshake handshake, long part1, long part2,
             EndpointConfig config, SessionGroup group, ScheduledExecutorService timer) {
@@ -91,6 +93,7 @@ final class Connection implements Session, FrameSink {
      * as the request body ({@code Content-Length: 8}); null means it follows on the stream.
      */
     void start(byte[] bodyKey3) {
+        group.started(this);
         if (bodyKey3 != null) {
             onData(ByteBuffer.wrap(bodyKey3));
             return;
@@ -107,6 +110,8 @@ final class Connection implements Session, FrameSink {
 
     /** Bytes from the client; the buffer is not kept. */
     void onData(ByteBuffer in) {
+        lastActivity = System.nanoTime();
+        group.metrics().received(in.remaining());
         if (key3Length < key3.length) {
             int n = Math.min(in.remaining(), key3.length - key3Length);
             in.get(key3, key3Length, n);
@@ -118,7 +123,8 @@ final class Connection implements Session, FrameSink {
         try {
             decoder.decode(in, this);
         } catch (ProtocolException e) {
-            fail(e);
+            // the decoder's only refusal: a frame over maxMessageSize
+            fail(e, "message-size");
         }
     }
 
@@ -141,6 +147,7 @@ final class Connection implements Session, FrameSink {
 
     @Override
     public void onText(String text) {
+        group.metrics().messageIn();
         boolean run;
         synchronized (this) {
             if (state == State.CLOSED) {
@@ -162,7 +169,7 @@ final class Connection implements Session, FrameSink {
             state = State.CLOSING;
             if (!closeSent) {
                 closeSent = true;
-                append(FrameEncoder.close(), null);
+                append(FrameEncoder.close(), null, false);
             }
             closeWhenFlushed = true;
             endWithinCloseTimeout();
@@ -204,7 +211,7 @@ final class Connection implements Session, FrameSink {
             }
             state = State.CLOSING;
             closeSent = true;
-            append(FrameEncoder.close(), null);
+            append(FrameEncoder.close(), null, false);
             endWithinCloseTimeout();
         }
         drain();
@@ -244,20 +251,20 @@ final class Connection implements Session, FrameSink {
             if (queuedBytes + frame.remaining() > config.maxOutboundBytes()) {
                 overflow = true;
             } else {
-                append(frame, done);
+                append(frame, done, true);
             }
         }
         if (overflow) {
             fail(new IOException("outbound queue would exceed " + config.maxOutboundBytes()
-                    + " bytes: the peer is not reading"));
+                    + " bytes: the peer is not reading"), "outbound-queue");
             return false;
         }
         drain();
         return true;
     }
 
-    private void append(ByteBuffer frame, CompletableFuture<Void> done) {
-        queue.add(new Pending(frame, done));
+    private void append(ByteBuffer frame, CompletableFuture<Void> done, boolean message) {
+        queue.add(new Pending(frame, done, message));
         queuedBytes += frame.remaining();
     }
 
@@ -280,6 +287,8 @@ final class Connection implements Session, FrameSink {
                     queue.poll();
                     queuedBytes -= size;
                     unflushed = true;
+                    lastActivity = System.nanoTime();
+                    group.metrics().sent(size, next.message);
                     if (next.done != null) {
                         written.add(next.done);
                     }
@@ -310,7 +319,8 @@ final class Connection implements Session, FrameSink {
             }
             state = State.OPEN;
             cancelTimeout();
-            append(ByteBuffer.wrap(answer), null);
+            append(ByteBuffer.wrap(answer), null, false);
+            scheduleIdleCheck(config.idleTimeout().toNanos());
             group.add(this);
             run = enqueue(() -> endpoint.onOpen(this));
         }
@@ -328,6 +338,45 @@ final class Connection implements Session, FrameSink {
             }
         }
         LOG.log(Level.DEBUG, "{0}: no key3 within {1} ms, dropped", this, config.handshakeTimeout().toMillis());
+        group.metrics().dropped("handshake-timeout");
+        terminate(null);
+    }
+
+    private void onCloseTimeout() {
+        if (state() != State.CLOSED) {
+            LOG.log(Level.DEBUG, "{0}: no answer to FF 00 within {1} ms, closed", this, config.closeTimeout().toMillis());
+            group.metrics().dropped("close-timeout");
+            terminate(null);
+        }
+    }
+
+    /** Off when the idle timeout is 0; otherwise checks again when the connection could next be idle. */
+    private void scheduleIdleCheck(long delayNanos) {
+        if (!config.idleTimeout().isZero()) {
+            idleCheck = timer.schedule(this::checkIdle, delayNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void checkIdle() {
+        long idle = System.nanoTime() - lastActivity;
+        long limit = config.idleTimeout().toNanos();
+        synchronized (this) {
+            if (state != State.OPEN) {
+                return;
+            }
+            if (idle < limit) {
+                scheduleIdleCheck(limit - idle);
+                return;
+            }
+        }
+        LOG.log(Level.DEBUG, "{0}: idle for {1} ms, closing", this, config.idleTimeout().toMillis());
+        group.metrics().dropped("idle-timeout");
+        close();
+    }
+
+    /** The application is stopping: a best-effort FF 00, then the end, without waiting for an answer. */
+    void shutdown() {
+        sendCloseIfIdle();
         terminate(null);
     }
 
@@ -335,8 +384,15 @@ final class Connection implements Session, FrameSink {
      * Fails the connection: a best-effort {@code FF 00} when nothing else is waiting to be
      * written, then the same end as {@link #terminate}.
      */
-    private void fail(Exception reason) {
+    private void fail(Exception reason, String limit) {
         LOG.log(Level.DEBUG, "{0}: failing the connection: {1}", this, reason.getMessage());
+        group.metrics().dropped(limit);
+        sendCloseIfIdle();
+        terminate(reason);
+    }
+
+    /** {@code FF 00} written at once, when nothing else waits to be written. */
+    private void sendCloseIfIdle() {
         synchronized (this) {
             if (state == State.OPEN && !closeSent && queue.isEmpty() && !unflushed && wire.isReady()) {
                 closeSent = true;
@@ -350,7 +406,6 @@ final class Connection implements Session, FrameSink {
                 }
             }
         }
-        terminate(reason);
     }
 
     /** Ends the connection once: closes the transport, fails what is still queued, tells the endpoint. */
@@ -364,6 +419,9 @@ final class Connection implements Session, FrameSink {
             wasOpen = state != State.AWAIT_KEY3;
             state = State.CLOSED;
             cancelTimeout();
+            if (idleCheck != null) {
+                idleCheck.cancel(false);
+            }
             dropped = new ArrayList<>(queue);
             queue.clear();
             queuedBytes = 0;
@@ -375,8 +433,8 @@ final class Connection implements Session, FrameSink {
                 pending.done.completeExceptionally(closed);
             }
         }
+        group.remove(this);
         if (wasOpen) {
-            group.remove(this);
             if (cause != null) {
                 dispatch(() -> unreported("onError", () -> endpoint.onError(this, cause)));
             }
@@ -388,7 +446,7 @@ final class Connection implements Session, FrameSink {
     /** Bounds the closing handshake: the connection ends by the close timeout whatever the peer does. */
     private void endWithinCloseTimeout() {
         if (timeout == null) {
-            timeout = timer.schedule(() -> terminate(null), config.closeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            timeout = timer.schedule(this::onCloseTimeout, config.closeTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 

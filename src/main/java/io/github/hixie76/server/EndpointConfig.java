@@ -21,23 +21,68 @@ import java.util.function.Function;
  * <tr><td>closeTimeoutMs</td><td>5000</td><td>wait for the peer's {@code FF 00} after the server's</td></tr>
  * <tr><td>subprotocols</td><td>(empty)</td><td>comma-separated accepted values of Sec-WebSocket-Protocol;
  *     empty accepts and echoes whatever the client asks</td></tr>
+ * <tr><td>allowedOrigins</td><td>(empty: any)</td><td>comma-separated origins allowed to connect, compared
+ *     exactly (ignoring case); {@code null} admits the literal origin "null" (sandboxed pages, some
+ *     devices), {@code file://} admits every file: origin; others get 403</td></tr>
+ * <tr><td>maxConnections</td><td>10000</td><td>connections of this endpoint at once, from the upgrade
+ *     to the close; more are answered 503 before any upgrade</td></tr>
+ * <tr><td>idleTimeoutMs</td><td>0 (off)</td><td>close a connection on which nothing was read or written
+ *     for this long (hixie-76 has no ping, so clients that want to stay must send)</td></tr>
  * </table>
  */
 public record EndpointConfig(int maxMessageSize, long maxOutboundBytes, Duration handshakeTimeout,
-        Duration closeTimeout, List<String> subprotocols) {
+        Duration closeTimeout, List<String> subprotocols, List<String> allowedOrigins, int maxConnections,
+        Duration idleTimeout) {
 
     public static final EndpointConfig DEFAULTS = new EndpointConfig(1 << 20, 4L << 20,
-            Duration.ofSeconds(10), Duration.ofSeconds(5), List.of());
+            Duration.ofSeconds(10), Duration.ofSeconds(5), List.of(), List.of(), 10_000, Duration.ZERO);
 
     public EndpointConfig {
-        if (maxMessageSize < 0 || maxOutboundBytes < 0) {
+        if (maxMessageSize < 0 || maxOutboundBytes < 0 || maxConnections < 0) {
             throw new IllegalArgumentException("limits must be >= 0");
         }
         if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()
-                || closeTimeout.isNegative() || closeTimeout.isZero()) {
-            throw new IllegalArgumentException("timeouts must be > 0");
+                || closeTimeout.isNegative() || closeTimeout.isZero() || idleTimeout.isNegative()) {
+            throw new IllegalArgumentException("timeouts must be > 0 (the idle timeout >= 0, 0 meaning none)");
         }
         subprotocols = List.copyOf(subprotocols);
+        allowedOrigins = List.copyOf(allowedOrigins);
+    }
+
+    /** The limits of the first releases; the later fields keep their defaults. */
+    public EndpointConfig(int maxMessageSize, long maxOutboundBytes, Duration handshakeTimeout, Duration closeTimeout,
+            List<String> subprotocols) {
+        this(maxMessageSize, maxOutboundBytes, handshakeTimeout, closeTimeout, subprotocols, List.of(), 10_000,
+                Duration.ZERO);
+    }
+
+    public EndpointConfig withAllowedOrigins(List<String> origins) {
+        return new EndpointConfig(maxMessageSize, maxOutboundBytes, handshakeTimeout, closeTimeout, subprotocols,
+                origins, maxConnections, idleTimeout);
+    }
+
+    public EndpointConfig withMaxConnections(int connections) {
+        return new EndpointConfig(maxMessageSize, maxOutboundBytes, handshakeTimeout, closeTimeout, subprotocols,
+                allowedOrigins, connections, idleTimeout);
+    }
+
+    public EndpointConfig withIdleTimeout(Duration timeout) {
+        return new EndpointConfig(maxMessageSize, maxOutboundBytes, handshakeTimeout, closeTimeout, subprotocols,
+                allowedOrigins, maxConnections, timeout);
+    }
+
+    /** Whether a client with this Origin may connect. */
+    public boolean allowsOrigin(String origin) {
+        if (allowedOrigins.isEmpty()) {
+            return true;
+        }
+        for (String allowed : allowedOrigins) {
+            boolean files = allowed.equalsIgnoreCase("file://") && origin.regionMatches(true, 0, "file://", 0, 7);
+            if (files || allowed.equalsIgnoreCase(origin)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -51,7 +96,10 @@ public record EndpointConfig(int maxMessageSize, long maxOutboundBytes, Duration
                 number(parameter, "maxOutboundBytes", d.maxOutboundBytes, 0, Long.MAX_VALUE),
                 Duration.ofMillis(number(parameter, "handshakeTimeoutMs", d.handshakeTimeout.toMillis(), 1, Long.MAX_VALUE)),
                 Duration.ofMillis(number(parameter, "closeTimeoutMs", d.closeTimeout.toMillis(), 1, Long.MAX_VALUE)),
-                list(parameter.apply("subprotocols")));
+                list(parameter.apply("subprotocols")),
+                list(parameter.apply("allowedOrigins")),
+                (int) number(parameter, "maxConnections", d.maxConnections, 0, Integer.MAX_VALUE),
+                Duration.ofMillis(number(parameter, "idleTimeoutMs", d.idleTimeout.toMillis(), 0, Long.MAX_VALUE)));
     }
 
     /** Whether a requested subprotocol (null: none requested) may be agreed. */

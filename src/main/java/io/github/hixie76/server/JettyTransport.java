@@ -75,6 +75,8 @@ final class JettyTransport implements Wire, InvocationHandler {
     private final Object onFillable;
     private final Object onWritten;
     private final long created = System.currentTimeMillis();
+    private volatile Function<Wire, Connection> connections;
+    /** Made when Jetty opens the connection: a 101 that never completes leaves nothing behind. */
     private volatile Connection engine;
     private volatile byte[] bodyKey3;
     private volatile ByteBuffer alreadyRead;
@@ -131,7 +133,7 @@ final class JettyTransport implements Wire, InvocationHandler {
         if (unparsed != null) {
             alreadyRead = ByteBuffer.allocate(unparsed.remaining()).put(unparsed).flip();
         }
-        this.engine = connections.apply(this);
+        this.connections = connections;
         this.bodyKey3 = bodyKey3;
         invoke(api.setAttribute, coreRequest, api.attribute, connection);
     }
@@ -153,7 +155,9 @@ final class JettyTransport implements Wire, InvocationHandler {
                 return null;
             }
             case "onClose" -> {
-                engine.onEnd();
+                if (engine != null) {
+                    engine.onEnd();
+                }
                 return null;
             }
             case "onIdleExpired" -> {
@@ -192,6 +196,7 @@ final class JettyTransport implements Wire, InvocationHandler {
     }
 
     private void onOpen() throws IOException {
+        engine = connections.apply(this);
         invoke(api.setIdleTimeout, endPoint, 0L);
         engine.start(bodyKey3);
         if (alreadyRead != null) {

@@ -67,7 +67,7 @@ class ConnectionTest {
     private static final EndpointConfig TIMED = new EndpointConfig(1 << 20, 4L << 20, SHORT, SHORT, List.of());
 
     private static final Handshake HANDSHAKE = new Handshake(URI.create("ws://example.com/demo"),
-            "http://example.com", null, Map.of(), null, new InetSocketAddress("127.0.0.1", 40000));
+            "http://example.com", null, Map.of(), null, new InetSocketAddress("127.0.0.1", 40000), Map.of());
 
     private static final long WAIT_SECONDS = 10;
 

@@ -146,7 +146,40 @@ class EndpointConfigTest {
         assertEquals("limits must be >= 0", limit.getMessage());
         IllegalArgumentException timeout = assertThrows(IllegalArgumentException.class,
                 () -> new EndpointConfig(1, 1, Duration.ofSeconds(1), Duration.ZERO, List.of()));
-        assertEquals("timeouts must be > 0", timeout.getMessage());
+        assertEquals("timeouts must be > 0 (the idle timeout >= 0, 0 meaning none)", timeout.getMessage());
+    }
+
+    @Test
+    void readsTheHardeningParameters() {
+        EndpointConfig config = EndpointConfig.fromParameters(Map.of("allowedOrigins", "http://a.example, null",
+                "maxConnections", "7", "idleTimeoutMs", "1500")::get);
+        assertEquals(List.of("http://a.example", "null"), config.allowedOrigins());
+        assertEquals(7, config.maxConnections());
+        assertEquals(Duration.ofMillis(1500), config.idleTimeout());
+        assertEquals(List.of(), EndpointConfig.DEFAULTS.allowedOrigins());
+        assertEquals(10_000, EndpointConfig.DEFAULTS.maxConnections());
+        assertEquals(Duration.ZERO, EndpointConfig.DEFAULTS.idleTimeout());
+    }
+
+    @Test
+    void anyOriginWithoutAnAllowList() {
+        assertTrue(EndpointConfig.DEFAULTS.allowsOrigin("http://evil.example"));
+        assertTrue(EndpointConfig.DEFAULTS.allowsOrigin("null"));
+    }
+
+    @Test
+    void originsAreComparedExactlyWithNullAndFileDeliberate() {
+        EndpointConfig config = EndpointConfig.DEFAULTS.withAllowedOrigins(List.of("http://app.example", "null", "file://"));
+        assertTrue(config.allowsOrigin("http://app.example"));
+        assertTrue(config.allowsOrigin("HTTP://APP.EXAMPLE"));
+        assertFalse(config.allowsOrigin("http://app.example:8080"));
+        assertFalse(config.allowsOrigin("http://app.example.evil.example"));
+        assertTrue(config.allowsOrigin("null"));
+        assertTrue(config.allowsOrigin("file://"));
+        assertTrue(config.allowsOrigin("file:///home/kiosk/index.html"));
+        EndpointConfig strict = EndpointConfig.DEFAULTS.withAllowedOrigins(List.of("http://app.example"));
+        assertFalse(strict.allowsOrigin("null"));
+        assertFalse(strict.allowsOrigin("file://"));
     }
 
     @Test

@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A servlet container in a JVM of its own with the packaged WAR deployed at
- * {@value #CONTEXT_PATH}, as a user deploys it. Each container's classpath is its pom under
+ * {@value #CONTEXT_PATH}, as a user deploys it (or another web application). Every
+ * container knows one user, {@value #USER} with password {@value #PASSWORD} in role
+ * {@code user}, in a realm named {@code fixture}. Each container's classpath is its pom under
  * {@code src/test/containers/NAME}, resolved once by Maven; its launcher is a single source
  * file there. A container starts on first use and stays up for the test run; it ends when the
  * test JVM does (it runs until its standard input closes). Thread-safe.
@@ -27,6 +29,8 @@ public final class Container {
     /** Every container the project claims, by the name of its directory under src/test/containers. */
     public static final List<String> NAMES = List.of("jetty-ee10", "jetty-ee11", "tomcat-11", "tomcat-10.1");
     public static final String CONTEXT_PATH = "/hixie76-servlet";
+    public static final String USER = "alice";
+    public static final String PASSWORD = "secret";
 
     private static final Path HOME = Path.of("src/test/containers");
     private static final Path WORK = Path.of("target/containers");
@@ -35,18 +39,26 @@ public final class Container {
     private static final Map<String, Container> STARTED = new ConcurrentHashMap<>();
 
     private final String name;
+    private final String contextPath;
     private final Process process;
     private final int port;
 
-    private Container(String name, Process process, int port) {
+    private Container(String name, String contextPath, Process process, int port) {
         this.name = name;
+        this.contextPath = contextPath;
         this.process = process;
         this.port = port;
     }
 
-    /** The named container with the WAR deployed, started on first use. */
+    /** The named container with the project's WAR deployed, started on first use. */
     public static Container get(String name) {
-        return STARTED.computeIfAbsent(name, Container::start);
+        return get(name, WAR, CONTEXT_PATH);
+    }
+
+    /** The named container with another web application (a WAR or a directory), started on first use. */
+    public static Container get(String name, Path webapp, String contextPath) {
+        return STARTED.computeIfAbsent(name + " " + webapp.toAbsolutePath() + " " + contextPath,
+                key -> start(name, webapp, contextPath));
     }
 
     public String name() {
@@ -57,9 +69,18 @@ public final class Container {
         return port;
     }
 
-    /** ws://127.0.0.1:port/hixie76-servlet + path */
+    /** ws://127.0.0.1:port/CONTEXT + path */
     public URI uri(String path) {
-        return URI.create("ws://127.0.0.1:" + port + CONTEXT_PATH + path);
+        return URI.create("ws://127.0.0.1:" + port + contextPath + path);
+    }
+
+    /** http://127.0.0.1:port/CONTEXT + path */
+    public URI http(String path) {
+        return URI.create("http://127.0.0.1:" + port + contextPath + path);
+    }
+
+    public String contextPath() {
+        return contextPath;
     }
 
     /** Threads of the container's JVM now, from /proc (Linux). */
@@ -81,23 +102,23 @@ public final class Container {
         return name;
     }
 
-    private static Container start(String name) {
+    private static Container start(String name, Path webapp, String contextPath) {
         try {
-            if (!Files.isRegularFile(WAR)) {
-                throw new IllegalStateException(WAR + " is missing: integration tests run after 'mvn package'");
+            if (!Files.exists(webapp)) {
+                throw new IllegalStateException(webapp + " is missing: integration tests run after 'mvn package'");
             }
             Files.createDirectories(WORK);
             String classpath = classpath(name);
             List<String> command = name.startsWith("jetty")
                     ? List.of(java(), "-cp", classpath, HOME.resolve("JettyLauncher.java").toString(),
-                            WAR.toAbsolutePath().toString(), CONTEXT_PATH, name.substring("jetty-".length()))
+                            webapp.toAbsolutePath().toString(), contextPath, name.substring("jetty-".length()))
                     : List.of(java(), "-cp", classpath, HOME.resolve("TomcatLauncher.java").toString(),
-                            WAR.toAbsolutePath().toString(), CONTEXT_PATH);
-            Path log = WORK.resolve(name + ".log");
+                            webapp.toAbsolutePath().toString(), contextPath);
+            Path log = WORK.resolve(name + contextPath.replace('/', '-') + ".log");
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             int port = awaitPort(process, log);
             Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
-            return new Container(name, process, port);
+            return new Container(name, contextPath, process, port);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + name + ": " + e.getMessage(), e);
         }

@@ -1,0 +1,146 @@
+package io.github.hixie76.server;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
+
+/**
+ * The counters of one endpoint, updated by its connections on any thread and read by JMX and
+ * the status servlet. Thread-safe; counters only grow.
+ */
+public final class EndpointMetrics implements EndpointMetricsMXBean {
+
+    private final String name;
+    private final IntSupplier openSessions;
+    private final IntSupplier connections;
+    private final LongAdder accepted = new LongAdder();
+    private final Map<String, LongAdder> rejected = new ConcurrentHashMap<>();
+    private final LongAdder messagesIn = new LongAdder();
+    private final LongAdder messagesOut = new LongAdder();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+    private final Map<String, LongAdder> dropped = new ConcurrentHashMap<>();
+
+    EndpointMetrics(String name, IntSupplier openSessions, IntSupplier connections) {
+        this.name = name;
+        this.openSessions = openSessions;
+        this.connections = connections;
+    }
+
+    /** The endpoint's name: its servlet or filter name. */
+    public String name() {
+        return name;
+    }
+
+    void accepted() {
+        accepted.increment();
+    }
+
+    void rejected(String reason) {
+        rejected.computeIfAbsent(reason, k -> new LongAdder()).increment();
+    }
+
+    void received(long bytes) {
+        bytesIn.add(bytes);
+    }
+
+    void messageIn() {
+        messagesIn.increment();
+    }
+
+    void sent(long bytes, boolean message) {
+        bytesOut.add(bytes);
+        if (message) {
+            messagesOut.increment();
+        }
+    }
+
+    void dropped(String limit) {
+        dropped.computeIfAbsent(limit, k -> new LongAdder()).increment();
+    }
+
+    @Override
+    public int getOpenSessions() {
+        return openSessions.getAsInt();
+    }
+
+    @Override
+    public int getConnections() {
+        return connections.getAsInt();
+    }
+
+    @Override
+    public long getHandshakesAccepted() {
+        return accepted.sum();
+    }
+
+    @Override
+    public Map<String, Long> getHandshakesRejected() {
+        return snapshot(rejected);
+    }
+
+    @Override
+    public long getMessagesIn() {
+        return messagesIn.sum();
+    }
+
+    @Override
+    public long getMessagesOut() {
+        return messagesOut.sum();
+    }
+
+    @Override
+    public long getBytesIn() {
+        return bytesIn.sum();
+    }
+
+    @Override
+    public long getBytesOut() {
+        return bytesOut.sum();
+    }
+
+    @Override
+    public Map<String, Long> getConnectionsDropped() {
+        return snapshot(dropped);
+    }
+
+    /** All of it as one JSON object. */
+    public String toJson() {
+        return "{\"name\":" + quote(name) + ",\"openSessions\":" + getOpenSessions() + ",\"connections\":" + getConnections()
+                + ",\"handshakesAccepted\":" + getHandshakesAccepted() + ",\"handshakesRejected\":" + json(getHandshakesRejected())
+                + ",\"messagesIn\":" + getMessagesIn() + ",\"messagesOut\":" + getMessagesOut() + ",\"bytesIn\":" + getBytesIn()
+                + ",\"bytesOut\":" + getBytesOut() + ",\"connectionsDropped\":" + json(getConnectionsDropped()) + "}";
+    }
+
+    private static Map<String, Long> snapshot(Map<String, LongAdder> counters) {
+        Map<String, Long> copy = new TreeMap<>();
+        counters.forEach((key, counter) -> copy.put(key, counter.sum()));
+        return copy;
+    }
+
+    private static String json(Map<String, Long> counters) {
+        StringBuilder out = new StringBuilder("{");
+        counters.forEach((key, value) -> out.append(out.length() > 1 ? "," : "").append(quote(key)).append(':').append(value));
+        return out.append('}').toString();
+    }
+
+    static String quote(String text) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+}

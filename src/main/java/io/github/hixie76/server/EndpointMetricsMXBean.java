@@ -1,0 +1,34 @@
+package io.github.hixie76.server;
+
+import java.util.Map;
+
+/**
+ * What one endpoint exposes over JMX, as
+ * {@code io.github.hixie76:type=Endpoint,context=<context path>,name=<endpoint>}.
+ */
+public interface EndpointMetricsMXBean {
+
+    /** Sessions past the handshake and not yet closed. */
+    int getOpenSessions();
+
+    /** Connections from the upgrade to the close, those still waiting for key3 included. */
+    int getConnections();
+
+    long getHandshakesAccepted();
+
+    /** Refused handshakes by reason: method, http-version, malformed, other-draft, subprotocol, origin, capacity. */
+    Map<String, Long> getHandshakesRejected();
+
+    long getMessagesIn();
+
+    long getMessagesOut();
+
+    /** Bytes read from clients, framing included. */
+    long getBytesIn();
+
+    /** Bytes written to clients, framing and handshake digests included. */
+    long getBytesOut();
+
+    /** Connections a limit ended, by limit: message-size, outbound-queue, handshake-timeout, idle-timeout, close-timeout. */
+    Map<String, Long> getConnectionsDropped();
+}

@@ -1,0 +1,67 @@
+package io.github.hixie76.server;
+
+import io.github.hixie76.api.Endpoint;
+import io.github.hixie76.api.EndpointPath;
+import jakarta.servlet.ServletContainerInitializer;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.HandlesTypes;
+import java.util.Set;
+
+/**
+ * Registers, when the application starts, the endpoints it declares without code:
+ * <ul>
+ * <li>the context-param {@code hixie76.endpoints}: comma-separated {@code path=class} pairs,
+ *     for example {@code /chat=com.example.Chat, /echo=com.example.Echo};</li>
+ * <li>every {@link Endpoint} class annotated with {@link EndpointPath}.</li>
+ * </ul>
+ * Each is a {@link Hixie76Servlet} with the application's {@code hixie76.*} context-params as
+ * limits. An application that declares neither is left as it is. The container finds this
+ * initializer through {@code META-INF/services} in the jar (on Jetty, with its annotations
+ * support enabled, as it is for any initializer). Stateless.
+ */
+@HandlesTypes(EndpointPath.class)
+public final class Hixie76Initializer implements ServletContainerInitializer {
+
+    /** The context-param listing endpoints as {@code path=class} pairs. */
+    public static final String ENDPOINTS = "hixie76.endpoints";
+
+    @Override
+    public void onStartup(Set<Class<?>> annotated, ServletContext context) throws ServletException {
+        EndpointConfig config;
+        try {
+            config = EndpointConfig.fromParameters(name -> context.getInitParameter("hixie76." + name));
+        } catch (IllegalArgumentException e) {
+            throw new ServletException("hixie-76: " + e.getMessage(), e);
+        }
+        String declared = context.getInitParameter(ENDPOINTS);
+        if (declared != null) {
+            for (String entry : declared.split(",")) {
+                if (entry.isBlank()) {
+                    continue;
+                }
+                int equals = entry.indexOf('=');
+                if (equals <= 0) {
+                    throw new ServletException(ENDPOINTS + ": expected path=class, got '" + entry.trim() + "'");
+                }
+                register(context, entry.substring(0, equals).trim(), entry.substring(equals + 1).trim(), config);
+            }
+        }
+        for (Class<?> type : annotated == null ? Set.<Class<?>>of() : annotated) {
+            EndpointPath path = type.getAnnotation(EndpointPath.class);
+            if (path == null || !Endpoint.class.isAssignableFrom(type)) {
+                throw new ServletException("@EndpointPath on " + type.getName() + ", which is not an Endpoint");
+            }
+            register(context, path.value(), type.getName(), config);
+        }
+    }
+
+    private static void register(ServletContext context, String path, String className, EndpointConfig config)
+            throws ServletException {
+        try {
+            Hixie76Servlet.register(context, path, Upgrader.endpointClass(context, className), config);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ServletException("hixie-76 endpoint " + path + ": " + e.getMessage(), e);
+        }
+    }
+}

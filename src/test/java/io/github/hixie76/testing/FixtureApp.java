@@ -1,0 +1,71 @@
+package io.github.hixie76.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * The existing web application of the mounting tests, assembled as a user would: its own
+ * pages and web.xml ({@code src/test/webapps/existing-app}), its own classes (package
+ * {@code io.github.hixie76.fixture}), and the project's library jar in {@code WEB-INF/lib}.
+ */
+public final class FixtureApp {
+
+    public static final String CONTEXT_PATH = "/existing-app";
+
+    private static final Path SOURCE = Path.of("src/test/webapps/existing-app");
+    private static final Path CLASSES = Path.of("target/test-classes/io/github/hixie76/fixture");
+    private static final Path LIBRARY = Path.of("target/hixie76-servlet-lib.jar");
+    private static final Path TARGET = Path.of("target/fixture/existing-app");
+
+    private static Path built;
+
+    private FixtureApp() {
+    }
+
+    /** The application's directory, assembled once per test run. */
+    public static synchronized Path build() {
+        if (built == null) {
+            try {
+                if (!Files.isRegularFile(LIBRARY)) {
+                    throw new IllegalStateException(LIBRARY + " is missing: integration tests run after 'mvn package'");
+                }
+                deleteTree(TARGET);
+                copyTree(SOURCE, TARGET);
+                copyTree(CLASSES, TARGET.resolve("WEB-INF/classes/io/github/hixie76/fixture"));
+                Files.createDirectories(TARGET.resolve("WEB-INF/lib"));
+                Files.copy(LIBRARY, TARGET.resolve("WEB-INF/lib").resolve(LIBRARY.getFileName()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            built = TARGET;
+        }
+        return built;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path copy = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(copy);
+                } else {
+                    Files.copy(file, copy);
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.delete(file);
+            }
+        }
+    }
+}
