@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.hixie76.testing.DemoServer;
 import io.github.hixie76.testing.JettyServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,7 +33,7 @@ class TlsHostNameTest {
     private static final char[] PASSWORD = "hixie76".toCharArray();
 
     @RegisterExtension
-    static final JettyServer DEMO = JettyServer.demo().withTls();
+    static final JettyServer DEMO = DemoServer.harness().withTls();
 
     @Test
     void acceptsAHostNameTheCertificateNames() throws Exception {

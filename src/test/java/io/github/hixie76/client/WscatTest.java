@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.hixie76.protocol.OpeningHandshake;
+import io.github.hixie76.testing.DemoServer;
 import io.github.hixie76.testing.JettyServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -26,7 +27,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class WscatTest {
 
     @RegisterExtension
-    static final JettyServer DEMO = JettyServer.demo().withTls();
+    static final JettyServer DEMO = DemoServer.harness().withTls();
 
     /** What one run printed, and its exit status. */
     private record Run(int exit, String stdout, String stderr) {

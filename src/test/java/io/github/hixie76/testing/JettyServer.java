@@ -29,9 +29,7 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.eclipse.jetty.xml.XmlConfiguration;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -40,10 +38,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * A JUnit 5 extension that runs embedded Jetty 12.1 (ee10) on a free loopback port for a test
  * class, serving one of: endpoint classes mapped to paths with init-params
- * ({@link #endpoints}), a webapp directory ({@link #webapp}), a WAR file ({@link #war}), or
- * this repository's demo as {@code jetty-run.xml} configures it ({@link #demo}). Register it as
- * a static field with {@code @RegisterExtension}; the server starts before the class's first
- * test and stops after its last.
+ * ({@link #endpoints}), a webapp directory ({@link #webapp}), a WAR file ({@link #war}), or a
+ * server the test configures itself ({@link #custom}). Register it as a static field with
+ * {@code @RegisterExtension}; the server starts before the class's first test and stops after
+ * its last. It is published for users' tests as the {@code testing} jar (README, "Testing your
+ * endpoints in CI"), so it depends only on the library, Jetty and JUnit.
  *
  * <p>It owns the server and the clients {@link #connect} opened: those are closed after each
  * test. Its methods may be called from any thread; tests that share one instance should not
@@ -51,21 +50,23 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class JettyServer implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
 
-    private interface Factory {
+    /** Makes the unstarted server; its first connector is the plain (ws) one, a {@link ServerConnector}. */
+    @FunctionalInterface
+    public interface ServerFactory {
         Server create() throws Exception;
     }
 
     private static final String KEYSTORE_PASSWORD = "hixie76";
     private static final String KEY_ALIAS = "hixie76";
 
-    private final Factory factory;
+    private final ServerFactory factory;
     private final boolean tls;
     private final List<Hixie76Client> clients = new CopyOnWriteArrayList<>();
     private volatile Server server;
     private volatile ServerConnector tlsConnector;
     private volatile SSLSocketFactory tlsSocketFactory;
 
-    private JettyServer(Factory factory, boolean tls) {
+    private JettyServer(ServerFactory factory, boolean tls) {
         this.factory = factory;
         this.tls = tls;
     }
@@ -85,9 +86,13 @@ public final class JettyServer implements BeforeAllCallback, AfterEachCallback, 
         return new JettyServer(() -> withHandler(webAppContext(file, "a WAR file", Files::isRegularFile)), false);
     }
 
-    /** This repository's demo as the run command starts it: needs {@code jetty-run.xml} in the working directory. */
-    public static JettyServer demo() {
-        return new JettyServer(() -> fromXml(Map.of("jetty.http.host", "127.0.0.1", "jetty.http.port", "0")), false);
+    /**
+     * A server the test makes itself (from a Jetty XML file, with handlers of its own), for what
+     * the other modes do not cover. Its first connector is the plain one that {@link #port} and
+     * {@link #uri} describe; give it port 0 for a free one.
+     */
+    public static JettyServer custom(ServerFactory factory) {
+        return new JettyServer(factory, false);
     }
 
     /**
@@ -98,13 +103,6 @@ public final class JettyServer implements BeforeAllCallback, AfterEachCallback, 
         return new JettyServer(factory, true);
     }
 
-    /** Applies jetty-run.xml with the given properties and returns the configured, unstarted server. */
-    public static Server fromXml(Map<String, String> properties) throws Exception {
-        XmlConfiguration xml = new XmlConfiguration(ResourceFactory.root().newResource(Path.of("jetty-run.xml")));
-        xml.getProperties().putAll(properties);
-        return (Server) xml.configure();
-    }
-
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         Server created = factory.create();
@@ -113,7 +111,12 @@ public final class JettyServer implements BeforeAllCallback, AfterEachCallback, 
             created.addConnector(tlsConnector);
             tlsSocketFactory = trustingSocketFactory();
         }
-        created.start();
+        try {
+            created.start();
+        } catch (Exception e) {
+            created.stop(); // no threads or ports left behind by a server that did not start
+            throw e;
+        }
         server = created;
     }
 
