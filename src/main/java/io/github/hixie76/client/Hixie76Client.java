@@ -211,6 +211,10 @@ public final class Hixie76Client implements Closeable {
                     OpeningHandshake.keyPart("Sec-WebSocket-Key2", key2), key3);
             byte[] got = in.readNBytes(OpeningHandshake.RESPONSE_LENGTH);
             options.report(HandshakePart.RESPONSE_DIGEST, got);
+            if (got.length < expected.length) {
+                throw new HandshakeException("challenge response: expected " + expected.length + " bytes, got "
+                        + got.length + " before the connection ended", 101, "");
+            }
             if (!Arrays.equals(expected, got)) {
                 throw new HandshakeException("challenge response: expected " + HexFormat.of().formatHex(expected)
                         + ", got " + HexFormat.of().formatHex(got), 101, "");

@@ -10,15 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.hixie76.api.Endpoint;
 import io.github.hixie76.api.Session;
 import io.github.hixie76.client.Hixie76Client.HandshakePart;
-import io.github.hixie76.protocol.OpeningHandshake;
 import io.github.hixie76.testing.JettyServer;
+import io.github.hixie76.testing.OneShotServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -157,7 +151,7 @@ class Hixie76ClientTest {
         assertTrue(request.startsWith("GET /scripted HTTP/1.1\r\n") && request.endsWith("\r\n\r\n"), request);
         String response = new String(bytes.get(2), StandardCharsets.ISO_8859_1);
         assertTrue(response.startsWith("HTTP/1.1 101 ") && response.endsWith("\r\n\r\n"), response);
-        assertArrayEquals(digest(request, bytes.get(1)), bytes.get(3));
+        assertArrayEquals(OneShotServer.digest(request, bytes.get(1)), bytes.get(3));
     }
 
     @Test
@@ -212,88 +206,5 @@ class Hixie76ClientTest {
             client.send(sent.get(i));
         }
         assertEquals(sent, received.get(10, TimeUnit.SECONDS));
-    }
-
-    /** The 16 bytes a server owes the request with this head and key3 (draft §5.2). */
-    private static byte[] digest(String requestHead, byte[] key3) throws Exception {
-        return OpeningHandshake.response(OpeningHandshake.keyPart("Sec-WebSocket-Key1", field(requestHead, "Sec-WebSocket-Key1")),
-                OpeningHandshake.keyPart("Sec-WebSocket-Key2", field(requestHead, "Sec-WebSocket-Key2")), key3);
-    }
-
-    private static String field(String head, String name) {
-        for (String line : head.split("\r\n")) {
-            if (line.startsWith(name + ": ")) {
-                return line.substring(name.length() + 2);
-            }
-        }
-        throw new AssertionError("no " + name + " in " + head);
-    }
-
-    /**
-     * A server for one connection on a free loopback port: reads the request head and key3,
-     * writes what {@code answer} makes of them (ISO-8859-1), then closes the connection.
-     */
-    private static final class OneShotServer implements AutoCloseable {
-        private final ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        private final CompletableFuture<Void> served;
-
-        OneShotServer(BiFunction<String, byte[], String> answer) throws IOException {
-            served = CompletableFuture.runAsync(() -> serve(answer));
-        }
-
-        URI uri(String path) {
-            return URI.create("ws://127.0.0.1:" + listener.getLocalPort() + path);
-        }
-
-        /** A correct opening handshake, and no closing handshake after it. */
-        static String accept(String head, byte[] key3) {
-            try {
-                return headers(head) + new String(digest(head, key3), StandardCharsets.ISO_8859_1);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        /** A 101 with the fields a strict client checks, for the request with this head. */
-        static String headers(String head) {
-            String path = head.substring(4, head.indexOf(' ', 4));
-            return "HTTP/1.1 101 WebSocket Protocol Handshake\r\n"
-                    + "Upgrade: WebSocket\r\n"
-                    + "Connection: Upgrade\r\n"
-                    + "Sec-WebSocket-Origin: " + field(head, "Origin") + "\r\n"
-                    + "Sec-WebSocket-Location: ws://" + field(head, "Host") + path + "\r\n"
-                    + "\r\n";
-        }
-
-        private void serve(BiFunction<String, byte[], String> answer) {
-            try (Socket socket = listener.accept()) {
-                socket.setSoTimeout(10_000);
-                InputStream in = socket.getInputStream();
-                String head = readHead(in);
-                byte[] key3 = in.readNBytes(8);
-                socket.getOutputStream().write(answer.apply(head, key3).getBytes(StandardCharsets.ISO_8859_1));
-                socket.getOutputStream().flush();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        private static String readHead(InputStream in) throws IOException {
-            StringBuilder head = new StringBuilder();
-            while (!head.toString().endsWith("\r\n\r\n")) {
-                int b = in.read();
-                if (b < 0) {
-                    throw new IOException("end of stream in the request head");
-                }
-                head.append((char) b);
-            }
-            return head.toString();
-        }
-
-        @Override
-        public void close() throws Exception {
-            listener.close();
-            served.get(10, TimeUnit.SECONDS);
-        }
     }
 }
