@@ -1,6 +1,7 @@
 package io.github.hixie76.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.hixie76.testing.Pom;
 import io.github.hixie76.testing.Readme;
@@ -50,5 +51,15 @@ class ReadmeExampleTest {
         }
         assertEquals(List.of("lib", "testing"), ours);
         assertEquals(ours, pom.jarClassifiers(), "the classifiers of the jars pom.xml builds");
+    }
+
+    @Test
+    void theCommandLineClientRunsThroughItsExecution() throws Exception {
+        assertEquals("mvn -q compile exec:java@wscat -Dexec.args=\"ws://localhost:8080/echo\"",
+                Readme.commandWith("exec:java@wscat"));
+        String pom = Files.readString(Path.of("pom.xml"));
+        int execution = pom.indexOf("<id>wscat</id>");
+        assertTrue(execution > 0 && pom.indexOf("<mainClass>io.github.hixie76.client.Wscat</mainClass>", execution) > 0,
+                "pom.xml has the exec execution 'wscat' with Wscat as its main class");
     }
 }
