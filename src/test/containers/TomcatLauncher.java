@@ -1,6 +1,9 @@
-import java.io.IOException;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.file.Files;
+import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
+import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.catalina.valves.RemoteIpValve;
 
@@ -8,6 +11,11 @@ import org.apache.catalina.valves.RemoteIpValve;
  * Deploys a WAR on embedded Tomcat on a free loopback port, prints "LISTENING port", and runs
  * until its standard input ends. Run as a source file:
  * java -cp TOMCAT_CLASSPATH TomcatLauncher.java WAR CONTEXT_PATH
+ *
+ * <p>Lines on standard input are commands, each answered with one line: {@code undeploy}
+ * (UNDEPLOYED), {@code deploy} (DEPLOYED), {@code leaks} (LEAKS and the contexts whose class
+ * loader Tomcat finds still reachable after a GC), {@code threads} (THREADS and every live
+ * thread's name, separated by "|").
  */
 public class TomcatLauncher {
     public static void main(String[] args) throws Exception {
@@ -26,17 +34,30 @@ public class TomcatLauncher {
         tomcat.getEngine().getPipeline().addValve(forwarded);
         tomcat.addUser("alice", "secret");
         tomcat.addRole("alice", "user");
-        tomcat.addWebapp(args[1], args[0]);
+        Context context = tomcat.addWebapp(args[1], args[0]);
         tomcat.start();
         System.out.println("LISTENING " + connector.getLocalPort());
-        awaitEndOfInput();
+        BufferedReader commands = new BufferedReader(new InputStreamReader(System.in));
+        String command;
+        while ((command = commands.readLine()) != null) {
+            switch (command.trim()) {
+                case "undeploy" -> {
+                    tomcat.getHost().removeChild(context);
+                    System.out.println("UNDEPLOYED");
+                }
+                case "deploy" -> {
+                    context = tomcat.addWebapp(args[1], args[0]);
+                    System.out.println("DEPLOYED");
+                }
+                case "leaks" -> System.out.println("LEAKS " + String.join("|",
+                        ((StandardHost) tomcat.getHost()).findReloadedContextMemoryLeaks()));
+                case "threads" -> System.out.println("THREADS " + String.join("|", Thread.getAllStackTraces().keySet()
+                        .stream().map(Thread::getName).sorted().toList()));
+                default -> System.out.println("UNKNOWN " + command);
+            }
+            System.out.flush();
+        }
         tomcat.stop();
         tomcat.destroy();
-    }
-
-    static void awaitEndOfInput() throws IOException {
-        while (System.in.read() >= 0) {
-            // the test process holds our input open while it needs us
-        }
     }
 }

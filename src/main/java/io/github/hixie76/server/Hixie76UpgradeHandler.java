@@ -23,6 +23,8 @@ import java.util.function.Function;
 public final class Hixie76UpgradeHandler implements HttpUpgradeHandler {
 
     private static final System.Logger LOG = System.getLogger(Hixie76UpgradeHandler.class.getName());
+    /** True on a thread running one of this transport's listener callbacks. */
+    private static final ThreadLocal<Boolean> IN_CALLBACK = new ThreadLocal<>();
     /** Read buffer per container thread: the engine copies out what it keeps. */
     private static final ThreadLocal<byte[]> READ_BUFFER = ThreadLocal.withInitial(() -> new byte[16 * 1024]);
 
@@ -93,6 +95,9 @@ public final class Hixie76UpgradeHandler implements HttpUpgradeHandler {
             } catch (Exception e) {
                 LOG.log(Level.DEBUG, "closing an upgraded connection", e);
             }
+            if (IN_CALLBACK.get() == null && out != null) {
+                TomcatDispatch.request(out);
+            }
             afterClose.run();
         }
     }
@@ -101,12 +106,21 @@ public final class Hixie76UpgradeHandler implements HttpUpgradeHandler {
 
         @Override
         public void onWritePossible() {
-            connection.onWritable();
+            inCallback(connection::onWritable);
         }
 
         @Override
         public void onError(Throwable error) {
-            connection.onError(error);
+            inCallback(() -> connection.onError(error));
+        }
+    }
+
+    private static void inCallback(Runnable callback) {
+        IN_CALLBACK.set(Boolean.TRUE);
+        try {
+            callback.run();
+        } finally {
+            IN_CALLBACK.remove();
         }
     }
 
@@ -114,6 +128,15 @@ public final class Hixie76UpgradeHandler implements HttpUpgradeHandler {
 
         @Override
         public void onDataAvailable() throws IOException {
+            IN_CALLBACK.set(Boolean.TRUE);
+            try {
+                read();
+            } finally {
+                IN_CALLBACK.remove();
+            }
+        }
+
+        private void read() throws IOException {
             byte[] buffer = READ_BUFFER.get();
             while (connection.state() != Connection.State.CLOSED && in.isReady()) {
                 int n = in.read(buffer);
@@ -127,12 +150,50 @@ public final class Hixie76UpgradeHandler implements HttpUpgradeHandler {
 
         @Override
         public void onAllDataRead() {
-            connection.onEnd();
+            inCallback(connection::onEnd);
         }
 
         @Override
         public void onError(Throwable error) {
-            connection.onError(error);
+            inCallback(() -> connection.onError(error));
+        }
+    }
+
+    /**
+     * Tomcat closes an upgraded socket only when it next dispatches an event for it and finds
+     * both streams closed; a close from any other thread (a timeout, the application stopping)
+     * never causes one, so the socket would stay open for good (measured on Tomcat 11.0.27).
+     * This asks Tomcat for that dispatch through the stream's socket wrapper, by reflection as
+     * the Servlet API has no call for it. On other containers it does nothing.
+     */
+    static final class TomcatDispatch {
+
+        private static final String STREAM = "org.apache.coyote.http11.upgrade.UpgradeServletOutputStream";
+        private static volatile boolean warned;
+
+        private TomcatDispatch() {
+        }
+
+        static void request(ServletOutputStream out) {
+            if (!out.getClass().getName().equals(STREAM)) {
+                return;
+            }
+            try {
+                java.lang.reflect.Field field = out.getClass().getDeclaredField("socketWrapper");
+                field.setAccessible(true);
+                Object socket = field.get(out);
+                ClassLoader tomcat = out.getClass().getClassLoader();
+                @SuppressWarnings({"unchecked", "rawtypes"})
+                Object openWrite = Enum.valueOf((Class) Class.forName("org.apache.tomcat.util.net.SocketEvent", false, tomcat),
+                        "OPEN_WRITE");
+                socket.getClass().getMethod("processSocket", openWrite.getClass(), boolean.class).invoke(socket, openWrite, true);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                if (!warned) {
+                    warned = true;
+                    LOG.log(Level.WARNING, "cannot ask Tomcat to close upgraded sockets from timers ({0}); such a socket"
+                            + " stays open until its client sends or closes", e.toString());
+                }
+            }
         }
     }
 }

@@ -47,6 +47,7 @@ final class Upgrader {
     private final SessionGroup group;
     private final ObjectName jmxName;
     private final ScheduledExecutorService timer;
+    private volatile Thread timerThread;
     private final boolean jetty;
 
     Upgrader(String name, ServletContext context, Supplier<? extends Endpoint> endpoints, EndpointConfig config) {
@@ -60,6 +61,7 @@ final class Upgrader {
         this.timer = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "hixie76-timer-" + name);
             thread.setDaemon(true);
+            timerThread = thread;
             return thread;
         });
         this.jetty = context.getServerInfo().toLowerCase(Locale.ROOT).startsWith("jetty");
@@ -131,6 +133,15 @@ final class Upgrader {
             connection.shutdown();
         }
         timer.shutdownNow();
+        Thread thread = timerThread;
+        try {
+            // gone before the container looks for threads the application left running
+            if (thread != null) {
+                thread.join(5000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         metricsOf(context).remove(name, group.metrics());
         if (jmxName != null) {
             try {

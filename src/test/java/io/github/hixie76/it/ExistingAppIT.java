@@ -3,6 +3,7 @@ package io.github.hixie76.it;
 import static io.github.hixie76.testing.RawSocket.bytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +14,12 @@ import io.github.hixie76.testing.FixtureApp;
 import io.github.hixie76.testing.RawSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.entity.UrlEncodedFormEntity;
@@ -82,6 +88,106 @@ class ExistingAppIT {
             client.send("x".repeat(1025));
             assertNull(client.receive(), "a message over the 1 KiB limit ends the connection");
         }
+    }
+
+    /**
+     * Timeouts end connections from the endpoint's timer thread, not a container thread; the
+     * socket must close all the same (Tomcat closes an upgraded socket only when asked to
+     * process it). 1 s handshake, idle and closing timeouts.
+     */
+    @Test
+    void aClientThatNeverCompletesKey3IsDisconnected() throws Exception {
+        try (RawSocket raw = new RawSocket(app.port())) {
+            long start = System.nanoTime();
+            raw.write(RawSocket.specRequest(FixtureApp.CONTEXT_PATH + "/impatient") + RawSocket.SPEC_KEY3.substring(0, 4));
+            byte[] rest = raw.readToEnd();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertTrue(seconds < 4, "ended after " + seconds + " s");
+            assertFalse(new String(rest, StandardCharsets.ISO_8859_1).contains(RawSocket.SPEC_RESPONSE), "no digest");
+        }
+    }
+
+    @Test
+    void anIdleClientIsClosedAndDisconnected() throws Exception {
+        try (Hixie76Client client = Hixie76Client.connect(app.uri("/impatient"))) {
+            client.send("once");
+            assertEquals("programmatic: once", client.receive());
+            long start = System.nanoTime();
+            // the client does not answer the server's FF 00: the closing timeout ends the connection
+            assertTrue(client.awaitEnd(), "FF 00 before the end");
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertTrue(seconds > 0.5 && seconds < 5, "ended after " + seconds + " s");
+        }
+    }
+
+    /**
+     * Clients that vanish every way a client can: reset mid-frame, gone before key3 ends, never
+     * sending key3, closing TCP without FF 00. The endpoint's connection count (from the
+     * status servlet) returns to 0 and a new client is served.
+     */
+    @Test
+    void abandonedConnectionsAreAllAccountedFor() throws Exception {
+        String path = FixtureApp.CONTEXT_PATH + "/abandoned";
+        int each = 100;
+        long start = System.nanoTime();
+        List<RawSocket> silent = new ArrayList<>();
+        for (int i = 0; i < each; i++) {
+            RawSocket reset = opened(path);
+            reset.write(new byte[] {0x00, 'p', 'a', 'r', 't'});
+            reset.socket().setSoLinger(true, 0);
+            reset.close();
+            try (RawSocket partial = new RawSocket(app.port())) {
+                partial.write(RawSocket.specRequest(path) + RawSocket.SPEC_KEY3.substring(0, 3));
+            }
+            RawSocket noKey3 = new RawSocket(app.port());
+            noKey3.write(RawSocket.specRequest(path));
+            silent.add(noKey3);
+            opened(path).close();
+        }
+        Map<String, Long> figures = Map.of();
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            figures = figures("hixie76:/abandoned");
+            if (figures.get("connections") == 0 && figures.get("openSessions") == 0) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        for (RawSocket socket : silent) {
+            socket.close();
+        }
+        assertEquals(0, figures.get("connections"), "connections left: " + figures);
+        assertEquals(0, figures.get("openSessions"), "sessions left: " + figures);
+        assertTrue(figures.get("handshake-timeout") >= each, figures.toString());
+        System.out.printf("%s: %d connections abandoned four ways, all ended in %.1f s%n", app, 4 * each, seconds);
+        try (Hixie76Client client = Hixie76Client.connect(app.uri("/abandoned"))) {
+            client.send("after");
+            assertEquals("programmatic: after", client.receive());
+        }
+    }
+
+    private RawSocket opened(String path) throws Exception {
+        RawSocket raw = new RawSocket(app.port());
+        raw.write(RawSocket.specRequest(path) + RawSocket.SPEC_KEY3);
+        assertEquals(101, raw.readHead().status());
+        assertArrayEquals(bytes(RawSocket.SPEC_RESPONSE), raw.readExactly(16));
+        return raw;
+    }
+
+    /** An endpoint's figures from the status servlet (operators only: BASIC credentials). */
+    private Map<String, Long> figures(String endpoint) throws Exception {
+        HttpGet status = new HttpGet(app.http("/secure/status"));
+        status.setHeader("Authorization", BASIC);
+        String json = get(status);
+        int at = json.indexOf("{\"name\":\"" + endpoint + "\"");
+        assertTrue(at >= 0, json);
+        Map<String, Long> figures = new TreeMap<>();
+        Matcher number = Pattern.compile("\"([A-Za-z-]+)\":(\\d+)").matcher(json.substring(at, json.indexOf("}}", at)));
+        while (number.find()) {
+            figures.put(number.group(1), Long.parseLong(number.group(2)));
+        }
+        return figures;
     }
 
     /** The filter takes hixie-76 handshakes only: an RFC 6455 upgrade still reaches the page. */

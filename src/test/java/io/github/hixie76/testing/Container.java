@@ -11,8 +11,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,12 +44,26 @@ public final class Container {
     private final String contextPath;
     private final Process process;
     private final int port;
+    private final BlockingQueue<String> replies;
 
-    private Container(String name, String contextPath, Process process, int port) {
+    private Container(String name, String contextPath, Process process, int port, BlockingQueue<String> replies) {
         this.name = name;
         this.contextPath = contextPath;
         this.process = process;
         this.port = port;
+        this.replies = replies;
+    }
+
+    /** Sends a command line to the launcher and returns its one-line reply (Tomcat's launcher). */
+    public synchronized String command(String line) throws IOException, InterruptedException {
+        OutputStream in = process.getOutputStream();
+        in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+        String reply = replies.poll(60, TimeUnit.SECONDS);
+        if (reply == null) {
+            throw new IOException(name + " did not answer '" + line + "' within 60 s");
+        }
+        return reply;
     }
 
     /** The named container with the project's WAR deployed, started on first use. */
@@ -112,20 +128,26 @@ public final class Container {
             List<String> command = name.startsWith("jetty")
                     ? List.of(java(), "-cp", classpath, HOME.resolve("JettyLauncher.java").toString(),
                             webapp.toAbsolutePath().toString(), contextPath, name.substring("jetty-".length()))
-                    : List.of(java(), "-cp", classpath, HOME.resolve("TomcatLauncher.java").toString(),
+                    // the module openings Tomcat's own catalina.sh passes, so that its leak detection runs whole
+                    : List.of(java(), "--add-opens=java.base/java.lang=ALL-UNNAMED",
+                            "--add-opens=java.base/java.io=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED",
+                            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+                            "--add-opens=java.rmi/sun.rmi.transport=ALL-UNNAMED",
+                            "-cp", classpath, HOME.resolve("TomcatLauncher.java").toString(),
                             webapp.toAbsolutePath().toString(), contextPath);
             Path log = WORK.resolve(name + contextPath.replace('/', '-') + ".log");
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            int port = awaitPort(process, log);
+            BlockingQueue<String> replies = new LinkedBlockingQueue<>();
+            int port = awaitPort(process, log, replies);
             Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
-            return new Container(name, contextPath, process, port);
+            return new Container(name, contextPath, process, port, replies);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + name + ": " + e.getMessage(), e);
         }
     }
 
     /** Reads the launcher's output until it says its port; the rest is copied to the log. */
-    private static int awaitPort(Process process, Path log) throws IOException {
+    private static int awaitPort(Process process, Path log, BlockingQueue<String> replies) throws IOException {
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         OutputStream logFile = Files.newOutputStream(log);
         CompletableFuture<Integer> started = new CompletableFuture<>();
@@ -141,7 +163,7 @@ public final class Container {
             if (line.startsWith("LISTENING ")) {
                 int port = Integer.parseInt(line.substring("LISTENING ".length()).trim());
                 started.complete(port);
-                Thread copier = new Thread(() -> copy(out, logFile), "container-log");
+                Thread copier = new Thread(() -> copy(out, logFile, replies), "container-log");
                 copier.setDaemon(true);
                 copier.start();
                 return port;
@@ -153,10 +175,13 @@ public final class Container {
                 + log.toAbsolutePath());
     }
 
-    private static void copy(BufferedReader out, OutputStream log) {
+    private static void copy(BufferedReader out, OutputStream log, BlockingQueue<String> replies) {
         try (log) {
             String line;
             while ((line = out.readLine()) != null) {
+                if (line.matches("(UNDEPLOYED|DEPLOYED|LEAKS|THREADS|UNKNOWN)\\b.*")) {
+                    replies.add(line);
+                }
                 log.write((line + "\n").getBytes(StandardCharsets.UTF_8));
                 log.flush();
             }
