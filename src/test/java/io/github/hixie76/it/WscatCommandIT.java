@@ -9,6 +9,7 @@ import io.github.hixie76.testing.Readme;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -62,7 +63,7 @@ class WscatCommandIT {
         if (!line.contains(README_URL)) {
             throw new AssertionError("README's command has no " + README_URL + ": " + line);
         }
-        List<String> words = new java.util.ArrayList<>(Command.words(line.replace(README_URL, uri.toString())));
+        List<String> words = new ArrayList<>(Command.words(line.replace(README_URL, uri.toString())));
         words.set(0, switch (words.get(0)) {
             case "mvn" -> Command.mvn();
             case "java" -> Command.java();

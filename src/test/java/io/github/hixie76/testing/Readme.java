@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * README.md as tests read it: the fenced code blocks and the indented command lines that users
@@ -23,7 +24,7 @@ public final class Readme {
      */
     public static String blockAfter(String caption) {
         List<String> lines = lines();
-        List<Integer> captions = java.util.stream.IntStream.range(0, lines.size())
+        List<Integer> captions = IntStream.range(0, lines.size())
                 .filter(i -> lines.get(i).endsWith(caption)).boxed().toList();
         if (captions.size() != 1) {
             throw new AssertionError("expected one line of README.md ending with '" + caption + "', got "
