@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.hixie76.client.Hixie76Client;
+import io.github.hixie76.testing.DemoServer;
 import io.github.hixie76.testing.JettyServer;
 import io.github.hixie76.testing.RawSocket;
 import java.util.List;
@@ -22,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DemoServerTest {
 
     @RegisterExtension
-    static final JettyServer SERVER = JettyServer.demo();
+    static final JettyServer SERVER = DemoServer.harness();
 
     @Test
     void answersTheSpecExampleOnEcho() throws Exception {

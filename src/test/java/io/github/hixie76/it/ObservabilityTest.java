@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.hixie76.client.Hixie76Client;
 import io.github.hixie76.server.EndpointMetricsMXBean;
+import io.github.hixie76.testing.DemoServer;
 import io.github.hixie76.testing.JettyServer;
 import io.github.hixie76.testing.RawSocket;
 import java.lang.management.ManagementFactory;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ObservabilityTest {
 
     @RegisterExtension
-    static final JettyServer SERVER = JettyServer.demo();
+    static final JettyServer SERVER = DemoServer.harness();
 
     private static final String LOGGER = "io.github.hixie76.server.Upgrader";
 

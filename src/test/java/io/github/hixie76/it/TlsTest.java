@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.hixie76.client.Hixie76Client;
+import io.github.hixie76.testing.DemoServer;
 import io.github.hixie76.testing.JettyServer;
 import io.github.hixie76.testing.RawSocket;
 import java.util.List;
@@ -17,7 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class TlsTest {
 
     @RegisterExtension
-    static final JettyServer SERVER = JettyServer.demo().withTls();
+    static final JettyServer SERVER = DemoServer.harness().withTls();
 
     @Test
     void echoesOverWss() throws Exception {

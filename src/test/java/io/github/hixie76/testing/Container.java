@@ -190,13 +190,17 @@ public final class Container {
         }
     }
 
-    /** The container's classpath, resolved by Maven from its pom once and kept under target/. */
+    /**
+     * The container's classpath, resolved by Maven from its pom and kept under target/ until the
+     * pom changes (a merge that adds a jar to it must not meet the old list).
+     */
     private static String classpath(String name) throws IOException {
         Path file = WORK.resolve(name + ".classpath").toAbsolutePath();
-        if (!Files.isRegularFile(file)) {
+        Path pom = HOME.resolve(name).resolve("pom.xml");
+        if (!Files.isRegularFile(file) || Files.getLastModifiedTime(pom).compareTo(Files.getLastModifiedTime(file)) > 0) {
             String home = System.getProperty("maven.home");
             String mvn = home != null ? Path.of(home, "bin", "mvn").toString() : "mvn";
-            Process maven = new ProcessBuilder(mvn, "-B", "-q", "-f", HOME.resolve(name).resolve("pom.xml").toString(),
+            Process maven = new ProcessBuilder(mvn, "-B", "-q", "-f", pom.toString(),
                     "dependency:build-classpath", "-Dmdep.outputFile=" + file)
                     .redirectErrorStream(true).redirectOutput(WORK.resolve(name + ".maven.log").toFile()).start();
             try {
