@@ -9,6 +9,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -55,7 +56,7 @@ final class JettyTransport implements Wire, InvocationHandler {
             Class<?> attributes = Class.forName("org.eclipse.jetty.util.Attributes", false, jetty);
             String attribute = (String) Class.forName("org.eclipse.jetty.server.HttpStream", false, jetty)
                     .getField("UPGRADE_CONNECTION_ATTRIBUTE").get(null);
-            return new Api(connection, Class.forName("org.eclipse.jetty.io.Connection$UpgradeTo", false, jetty), callback,
+            Api api = new Api(connection, Class.forName("org.eclipse.jetty.io.Connection$UpgradeTo", false, jetty), callback,
                     attribute, servletRequest.getMethod("getRequest"),
                     attributes.getMethod("setAttribute", String.class, Object.class),
                     request.getMethod("getConnectionMetaData"), metaData.getMethod("getConnection"),
@@ -64,12 +65,21 @@ final class JettyTransport implements Wire, InvocationHandler {
                     endPoint.getMethod("write", callback, ByteBuffer[].class), endPoint.getMethod("close"),
                     endPoint.getMethod("setIdleTimeout", long.class),
                     Class.forName("org.eclipse.jetty.io.Connection$UpgradeFrom", false, jetty).getMethod("onUpgradeFrom"));
+            // Public methods of public types, but a Method checks its caller on every call unless told not to;
+            // fill and write run for every read and every frame.
+            for (Method method : List.of(api.getRequest, api.setAttribute, api.getConnectionMetaData, api.getConnection,
+                    api.getEndPoint, api.fill, api.fillInterested, api.write, api.close, api.setIdleTimeout,
+                    api.onUpgradeFrom)) {
+                method.trySetAccessible();
+            }
+            return api;
         }
     }
 
     private final Api api;
-    private final Object coreRequest;
-    private final Object httpConnection;
+    /** Jetty's request and HTTP connection: needed until the upgrade is asked for, then let go (they hold buffers and parser state). */
+    private Object coreRequest;
+    private Object httpConnection;
     private final Object endPoint;
     private final Object connection;
     private final Object onFillable;
@@ -136,6 +146,8 @@ final class JettyTransport implements Wire, InvocationHandler {
         this.connections = connections;
         this.bodyKey3 = bodyKey3;
         invoke(api.setAttribute, coreRequest, api.attribute, connection);
+        coreRequest = null;
+        httpConnection = null;
     }
 
     // ---- Jetty's calls on the proxy connection
