@@ -270,7 +270,7 @@ final class Connection implements Session, FrameSink {
 
     /** Writes while the transport is ready; flushes once the queue is empty. */
     private void drain() {
-        List<CompletableFuture<Void>> written = new ArrayList<>();
+        List<CompletableFuture<Void>> written = null; // most frames (broadcasts, the digest, FF 00) have no future
         boolean finished = false;
         IOException failure = null;
         synchronized (this) {
@@ -290,6 +290,9 @@ final class Connection implements Session, FrameSink {
                     lastActivity = System.nanoTime();
                     group.metrics().sent(size, next.message);
                     if (next.done != null) {
+                        if (written == null) {
+                            written = new ArrayList<>();
+                        }
                         written.add(next.done);
                     }
                 }
@@ -302,7 +305,9 @@ final class Connection implements Session, FrameSink {
                 failure = e;
             }
         }
-        written.forEach(done -> done.complete(null));
+        if (written != null) {
+            written.forEach(done -> done.complete(null));
+        }
         if (failure != null || finished) {
             terminate(failure);
         }
