@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * The request that opened a session.
  *
- * @param uri the URL the client opened, as sent back in {@code Sec-WebSocket-Location}
+ * @param uri the URL the client opened, as sent back in {@code Sec-WebSocket-Location}; characters
+ *        that {@link URI} does not allow, which some browsers send as typed, percent-encoded
  * @param origin the {@code Origin} the client sent
  * @param subprotocol the subprotocol agreed, or null when none
  * @param headers every request header, names in lower case

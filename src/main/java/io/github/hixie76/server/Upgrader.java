@@ -16,7 +16,9 @@ import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -182,11 +184,13 @@ final class Upgrader {
     void serve(HttpServletRequest request, HttpServletResponse response) throws IOException {
         OpeningHandshake.Request handshake;
         byte[] bodyKey3;
+        String location;
         URI uri;
         try {
             handshake = check(request);
             bodyKey3 = bodyKey3(request);
-            uri = location(request);
+            location = location(request);
+            uri = uri(location);
         } catch (Refused refused) {
             if (refused.status == HttpServletResponse.SC_METHOD_NOT_ALLOWED) {
                 response.setHeader("Allow", "GET");
@@ -204,7 +208,7 @@ final class Upgrader {
         response.setHeader("Upgrade", "WebSocket");
         response.setHeader("Connection", "Upgrade");
         response.setHeader("Sec-WebSocket-Origin", handshake.origin());
-        response.setHeader("Sec-WebSocket-Location", uri.toString());
+        response.setHeader("Sec-WebSocket-Location", location);
         if (handshake.subprotocol() != null) {
             response.setHeader("Sec-WebSocket-Protocol", handshake.subprotocol());
         }
@@ -274,14 +278,41 @@ final class Upgrader {
         return new Refused(HttpServletResponse.SC_BAD_REQUEST, "malformed", reason);
     }
 
-    private static URI location(HttpServletRequest request) throws Refused {
-        String location = OpeningHandshake.location(request.isSecure(), request.getServerName(),
+    private static String location(HttpServletRequest request) {
+        return OpeningHandshake.location(request.isSecure(), request.getServerName(),
                 request.getServerPort(), request.getRequestURI(), request.getQueryString());
+    }
+
+    /**
+     * The Location as a {@link URI} for {@link Handshake#uri()}. Browsers send some characters
+     * that java.net.URI refuses as they were typed (Chrome: {@code | { } ^ `} and a '%' without
+     * two hex digits in a query), and containers pass them on; here they are percent-encoded,
+     * while the header keeps the URL exactly as the client opened it.
+     */
+    private static URI uri(String location) throws Refused {
+        int path = location.indexOf('/', location.indexOf("//") + 2);
+        StringBuilder escaped = new StringBuilder(location.substring(0, path));
+        for (int i = path; i < location.length(); i += Character.charCount(location.codePointAt(i))) {
+            int c = location.codePointAt(i);
+            boolean escape = c == '%' ? !isHex(location, i + 1) || !isHex(location, i + 2)
+                    : c > 0x7E || c <= 0x20 || "\"<>[\\]^`{|}".indexOf(c) >= 0;
+            if (!escape) {
+                escaped.append((char) c);
+                continue;
+            }
+            for (byte b : Character.toString(c).getBytes(StandardCharsets.UTF_8)) {
+                escaped.append('%').append(HexFormat.of().withUpperCase().toHexDigits(b));
+            }
+        }
         try {
-            return new URI(location);
+            return new URI(escaped.toString());
         } catch (java.net.URISyntaxException e) {
             throw malformed("malformed request URL: " + e.getMessage());
         }
+    }
+
+    private static boolean isHex(String s, int index) {
+        return index < s.length() && "0123456789ABCDEFabcdef".indexOf(s.charAt(index)) >= 0;
     }
 
     /** The attributes of the client's HttpSession, if it has one; a session is never created here. */

@@ -96,6 +96,18 @@ class ContainerMatrixIT {
         }
     }
 
+    /** A '%' not followed by two hex digits reaches the servlet on every container; browsers send it as typed. */
+    @Test
+    void keepsAQueryWithALonePercentInTheLocation() throws Exception {
+        try (RawSocket raw = new RawSocket(server.port())) {
+            raw.write(RawSocket.specRequest(ECHO + "?discount=100%&code=%zz") + RawSocket.SPEC_KEY3);
+            RawSocket.Head head = raw.readHead();
+            assertEquals(101, head.status(), head.statusLine());
+            assertEquals(List.of("ws://example.com" + ECHO + "?discount=100%&code=%zz"), head.all("Sec-WebSocket-Location"));
+            assertArrayEquals(bytes(RawSocket.SPEC_RESPONSE), raw.readExactly(16));
+        }
+    }
+
     static Stream<Arguments> badHandshakes() {
         String good = RawSocket.specRequest(ECHO);
         // A null reason: Jetty refuses this itself, before any servlet runs (see the test).

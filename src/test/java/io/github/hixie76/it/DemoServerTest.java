@@ -90,4 +90,20 @@ class DemoServerTest {
             assertArrayEquals(bytes(RawSocket.SPEC_RESPONSE), raw.readExactly(16));
         }
     }
+
+    /**
+     * Chrome leaves {@code | { } ^ `} and a '%' without two hex digits as typed in a query; Jetty
+     * accepts them, java.net.URI does not. The Location must still be the URL as sent.
+     */
+    @Test
+    void keepsAQueryThatJavaNetUriRefuses() throws Exception {
+        String target = "/echo?q={a|b}^`&p=100%&r=%zz";
+        try (RawSocket raw = new RawSocket(SERVER.port())) {
+            raw.write(RawSocket.specRequest(target) + RawSocket.SPEC_KEY3);
+            RawSocket.Head head = raw.readHead();
+            assertEquals(101, head.status(), head.statusLine());
+            assertEquals(List.of("ws://example.com" + target), head.all("Sec-WebSocket-Location"));
+            assertArrayEquals(bytes(RawSocket.SPEC_RESPONSE), raw.readExactly(16));
+        }
+    }
 }
