@@ -23,8 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -60,12 +60,15 @@ final class Upgrader {
         this.group = new SessionGroup(name);
         metricsOf(context).put(name, group.metrics());
         this.jmxName = registerMBean(context, name, group.metrics());
-        this.timer = Executors.newSingleThreadScheduledExecutor(task -> {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, task -> {
             Thread thread = new Thread(task, "hixie76-timer-" + name);
             thread.setDaemon(true);
             timerThread = thread;
             return thread;
         });
+        // most timeouts are cancelled (key3 came, FF 00 was answered): out of the queue at once
+        timer.setRemoveOnCancelPolicy(true);
+        this.timer = timer;
         this.jetty = context.getServerInfo().toLowerCase(Locale.ROOT).startsWith("jetty");
     }
 
