@@ -88,10 +88,10 @@ public final class Bench {
                     case "--window" -> o.window = Integer.parseInt(value);
                     case "--idle" -> o.idle = Integer.parseInt(value);
                     case "--client-threads" -> o.clientThreads = Integer.parseInt(value);
-                    case "--servers" -> o.servers = List.of(value.split(","));
+                    case "--servers" -> o.servers = known(value, List.of("ours", "netty", "tomcat"));
                     case "--sizes" -> o.sizes = Arrays.stream(value.split(",")).map(Integer::valueOf).toList();
                     case "--server-jvm-args" -> o.serverJvmArgs = value;
-                    case "--phases" -> o.phases = List.of(value.split(","));
+                    case "--phases" -> o.phases = known(value, List.of("handshake", "echo", "broadcast", "idle"));
                     case "--in-process" -> {
                         o.inProcess = true;
                         continue;
@@ -104,6 +104,16 @@ public final class Bench {
                 i++;
             }
             return o;
+        }
+
+        private static List<String> known(String value, List<String> names) {
+            List<String> chosen = List.of(value.split(","));
+            for (String name : chosen) {
+                if (!names.contains(name)) {
+                    throw new IllegalArgumentException("unknown '" + name + "': one of " + names + "\n" + USAGE);
+                }
+            }
+            return chosen;
         }
     }
 
