@@ -195,8 +195,17 @@ public final class Container {
      * pom changes (a merge that adds a jar to it must not meet the old list).
      */
     private static String classpath(String name) throws IOException {
+        return classpath(HOME.resolve(name).resolve("pom.xml"), name);
+    }
+
+    /**
+     * The classpath of the dependencies in {@code pom}, resolved by Maven and kept under
+     * target/containers as NAME.classpath until the pom changes: for other programs that need
+     * a JVM and a classpath of their own (third-party servers).
+     */
+    public static String classpath(Path pom, String name) throws IOException {
+        Files.createDirectories(WORK);
         Path file = WORK.resolve(name + ".classpath").toAbsolutePath();
-        Path pom = HOME.resolve(name).resolve("pom.xml");
         if (!Files.isRegularFile(file) || Files.getLastModifiedTime(pom).compareTo(Files.getLastModifiedTime(file)) > 0) {
             String home = System.getProperty("maven.home");
             String mvn = home != null ? Path.of(home, "bin", "mvn").toString() : "mvn";
