@@ -57,14 +57,8 @@ public class Hixie76Filter implements Filter {
 
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
-        String name = filterConfig.getFilterName();
-        try {
-            upgrader = endpoints != null
-                    ? new Upgrader(name, filterConfig.getServletContext(), endpoints, config)
-                    : Upgrader.fromParameters(name, filterConfig.getServletContext(), filterConfig::getInitParameter);
-        } catch (IllegalArgumentException e) {
-            throw new ServletException(name + ": " + e.getMessage(), e);
-        }
+        upgrader = Upgrader.of(filterConfig.getFilterName(), filterConfig.getServletContext(), endpoints, config,
+                filterConfig::getInitParameter);
     }
 
     @Override

@@ -64,13 +64,7 @@ public class Hixie76Servlet extends HttpServlet {
 
     @Override
     public void init() throws ServletException {
-        try {
-            upgrader = endpoints != null
-                    ? new Upgrader(getServletName(), getServletContext(), endpoints, config)
-                    : Upgrader.fromParameters(getServletName(), getServletContext(), this::getInitParameter);
-        } catch (IllegalArgumentException e) {
-            throw new ServletException(getServletName() + ": " + e.getMessage(), e);
-        }
+        upgrader = Upgrader.of(getServletName(), getServletContext(), endpoints, config, this::getInitParameter);
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.github.hixie76.protocol.OpeningHandshake;
 import io.github.hixie76.protocol.ProtocolException;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Function;
@@ -70,6 +72,22 @@ final class Upgrader {
         timer.setRemoveOnCancelPolicy(true);
         this.timer = timer;
         this.jetty = context.getServerInfo().toLowerCase(Locale.ROOT).startsWith("jetty");
+    }
+
+    /**
+     * The upgrader of a servlet or filter named {@code name}: for {@code endpoints} with
+     * {@code config} when it was made in code, else from its init-params (see
+     * {@link #fromParameters}); a bad parameter stops it with a message naming the parameter.
+     */
+    static Upgrader of(String name, ServletContext context, Supplier<? extends Endpoint> endpoints, EndpointConfig config,
+            Function<String, String> initParameter) throws ServletException {
+        try {
+            return endpoints != null
+                    ? new Upgrader(name, context, endpoints, config)
+                    : fromParameters(name, context, initParameter);
+        } catch (IllegalArgumentException e) {
+            throw new ServletException(name + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -163,7 +181,7 @@ final class Upgrader {
         synchronized (context) {
             Object registry = context.getAttribute(METRICS_ATTRIBUTE);
             if (registry == null) {
-                registry = new java.util.concurrent.ConcurrentSkipListMap<String, EndpointMetrics>();
+                registry = new ConcurrentSkipListMap<String, EndpointMetrics>();
                 context.setAttribute(METRICS_ATTRIBUTE, registry);
             }
             return (Map<String, EndpointMetrics>) registry;
@@ -226,7 +244,7 @@ final class Upgrader {
         Hixie76UpgradeHandler handler;
         try {
             handler = request.upgrade(Hixie76UpgradeHandler.class);
-        } catch (jakarta.servlet.ServletException e) {
+        } catch (ServletException e) {
             throw new IOException("the container refused the upgrade", e);
         }
         // Jetty's upgrade() replaces Upgrade with the request's value (Netty's client sends

@@ -216,6 +216,22 @@ public final class Bench {
             }
         };
         client.open(target.uri("/echo"), o.handshakeConcurrency, driver);
+        Window window = window(client, o, running);
+        double seconds = window.seconds();
+        long[] samples = window.samples();
+        String figure = String.format(Locale.ROOT, "%,.0f", done.sum() / seconds) + errors(failed.sum());
+        log.println("handshakes/s: " + figure + String.format(Locale.ROOT,
+                ", connect to close p50 / p99 / p99.9: %s / %s / %s ms",
+                millis(samples, 0.5), millis(samples, 0.99), millis(samples, 0.999)));
+        return figure;
+    }
+
+    /** What one measured phase saw: its length and its latency samples, sorted. */
+    private record Window(double seconds, long[] samples) {
+    }
+
+    /** Warm-up, then the measured window; then the phase stops ({@code running}) and its connections close. */
+    private static Window window(LoadClient client, Options o, boolean[] running) throws Exception {
         sleep(o.warmup);
         client.drainSamples();
         long start = recording(client, true);
@@ -225,11 +241,7 @@ public final class Bench {
         running[0] = false;
         client.closeAll(10_000);
         Arrays.sort(samples);
-        String figure = String.format(Locale.ROOT, "%,.0f", done.sum() / seconds) + errors(failed.sum());
-        log.println("handshakes/s: " + figure + String.format(Locale.ROOT,
-                ", connect to close p50 / p99 / p99.9: %s / %s / %s ms",
-                millis(samples, 0.5), millis(samples, 0.99), millis(samples, 0.999)));
-        return figure;
+        return new Window(seconds, samples);
     }
 
     private static void echo(LoadClient client, Target target, Options o, int size, Map<String, String> result,
@@ -267,15 +279,9 @@ public final class Bench {
         };
         client.open(target.uri("/echo"), o.connections, driver);
         awaitCount(opened, o.connections, client);
-        sleep(o.warmup);
-        client.drainSamples();
-        long start = recording(client, true);
-        sleep(o.duration);
-        double seconds = (recording(client, false) - start) / 1e9;
-        long[] samples = client.drainSamples();
-        running[0] = false;
-        client.closeAll(10_000);
-        Arrays.sort(samples);
+        Window window = window(client, o, running);
+        double seconds = window.seconds();
+        long[] samples = window.samples();
         String label = size >= 1024 && size % 1024 == 0 ? size / 1024 + " KiB" : size + " B";
         String prefix = "echo " + label + ", " + o.connections + " conns: ";
         long n = messages.sum();
