@@ -414,7 +414,7 @@ public final class Hixie76Client implements Closeable {
                 }
 
                 @Override
-                public void onClose() {
+                public void onCloseFrame() {
                     closeReceived = true;
                 }
             });

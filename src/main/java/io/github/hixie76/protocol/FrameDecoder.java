@@ -125,7 +125,7 @@ public final class FrameDecoder {
         }
         if (frameType == END && count == 0) {
             state = State.CLOSED;
-            sink.onClose();
+            sink.onCloseFrame();
         } else if (count == 0) {
             state = State.FRAME_TYPE;
             sink.onDiscarded(frameType, 0);

@@ -7,7 +7,7 @@ public interface FrameSink {
     void onText(String text);
 
     /** The closing handshake {@code FF 00} (§1.4): nothing after it is decoded. */
-    void onClose();
+    void onCloseFrame();
 
     /** A frame of another type, read in full and discarded (§5.3); {@code length} counts its payload. */
     default void onDiscarded(int frameType, long length) {

@@ -161,7 +161,7 @@ final class Connection implements Session, FrameSink {
     }
 
     @Override
-    public void onClose() {
+    public void onCloseFrame() {
         synchronized (this) {
             if (state == State.CLOSED) {
                 return;

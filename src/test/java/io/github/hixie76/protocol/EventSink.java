@@ -20,7 +20,7 @@ final class EventSink implements FrameSink {
     }
 
     @Override
-    public void onClose() {
+    public void onCloseFrame() {
         add("close");
         closed = true;
     }

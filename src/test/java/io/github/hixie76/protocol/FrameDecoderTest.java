@@ -27,7 +27,7 @@ class FrameDecoderTest {
         }
 
         @Override
-        public void onClose() {
+        public void onCloseFrame() {
             events.add("close");
         }
 
