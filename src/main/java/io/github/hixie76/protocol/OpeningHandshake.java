@@ -4,15 +4,14 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Random;
 import java.util.function.Function;
 
 /**
  * The opening handshake of draft-hixie-thewebsocketprotocol-76: validating a client's request
- * fields (§5.1, §5.2 steps 4–9), the 16-byte challenge response (§5.2 step 12), the
- * {@code Sec-WebSocket-Location} value (§3.2, §5.2 step 11) and, for clients, key generation
- * (§4.1 steps 16–24). Stateless and thread-safe.
+ * fields (§5.1, §5.2 steps 4–9), the 16-byte challenge response (§5.2 step 12) and, for
+ * clients, key generation (§4.1 steps 16–24); the Location is {@link Location}'s. Stateless
+ * and thread-safe.
  */
 public final class OpeningHandshake {
 
@@ -110,24 +109,10 @@ public final class OpeningHandshake {
         }
     }
 
-    /**
-     * The URL the client opened (§3.2): ws or wss, the host in lower case (IPv6 in brackets),
-     * the port only when not the scheme's default, the path ({@code /} if empty) and the query
-     * when there is one.
-     */
+    /** @deprecated the same as {@link Location#of}, where the Location now lives. */
+    @Deprecated
     public static String location(boolean secure, String host, int port, String path, String query) {
-        StringBuilder url = new StringBuilder(secure ? "wss://" : "ws://");
-        String lower = host.toLowerCase(Locale.ROOT);
-        boolean bareIpv6 = lower.indexOf(':') >= 0 && !lower.startsWith("[");
-        url.append(bareIpv6 ? "[" + lower + "]" : lower);
-        if (port > 0 && port != (secure ? 443 : 80)) {
-            url.append(':').append(port);
-        }
-        url.append(path == null || path.isEmpty() ? "/" : path);
-        if (query != null) {
-            url.append('?').append(query);
-        }
-        return url.toString();
+        return Location.of(secure, host, port, path, query);
     }
 
     /**

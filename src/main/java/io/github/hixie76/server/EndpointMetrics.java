@@ -1,5 +1,6 @@
 package io.github.hixie76.server;
 
+import io.github.hixie76.engine.Counters;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,7 +11,7 @@ import java.util.function.IntSupplier;
  * The counters of one endpoint, updated by its connections on any thread and read by JMX and
  * the status servlet. Thread-safe; counters only grow.
  */
-public final class EndpointMetrics implements EndpointMetricsMXBean {
+public final class EndpointMetrics implements EndpointMetricsMXBean, Counters {
 
     private final String name;
     private final IntSupplier openSessions;
@@ -42,22 +43,26 @@ public final class EndpointMetrics implements EndpointMetricsMXBean {
         rejected.computeIfAbsent(reason, k -> new LongAdder()).increment();
     }
 
-    void received(long bytes) {
+    @Override
+    public void received(long bytes) {
         bytesIn.add(bytes);
     }
 
-    void messageIn() {
+    @Override
+    public void messageIn() {
         messagesIn.increment();
     }
 
-    void sent(long bytes, boolean message) {
+    @Override
+    public void sent(long bytes, boolean message) {
         bytesOut.add(bytes);
         if (message) {
             messagesOut.increment();
         }
     }
 
-    void dropped(String limit) {
+    @Override
+    public void dropped(String limit) {
         dropped.computeIfAbsent(limit, k -> new LongAdder()).increment();
     }
 

@@ -27,9 +27,7 @@ import java.util.function.Supplier;
  */
 public class Hixie76Filter implements Filter {
 
-    private final Supplier<? extends Endpoint> endpoints;
-    private final EndpointConfig config;
-    private Upgrader upgrader;
+    private final Mount mount;
 
     /** For web.xml: the endpoint and its limits come from init-params. */
     public Hixie76Filter() {
@@ -38,8 +36,7 @@ public class Hixie76Filter implements Filter {
 
     /** For code: one endpoint instance per connection from {@code endpoints}, with these limits. */
     public Hixie76Filter(Supplier<? extends Endpoint> endpoints, EndpointConfig config) {
-        this.endpoints = endpoints;
-        this.config = config;
+        this.mount = new Mount(endpoints, config);
     }
 
     /** Takes over hixie-76 handshakes on {@code urlPattern}, ahead of the application's own filters. */
@@ -57,16 +54,15 @@ public class Hixie76Filter implements Filter {
 
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
-        upgrader = Upgrader.of(filterConfig.getFilterName(), filterConfig.getServletContext(), endpoints, config,
-                filterConfig::getInitParameter);
+        mount.init(filterConfig.getFilterName(), filterConfig.getServletContext(), filterConfig::getInitParameter);
     }
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         if (request instanceof HttpServletRequest http && response instanceof HttpServletResponse httpResponse
-                && Upgrader.isHixie76Request(http)) {
-            upgrader.serve(http, httpResponse);
+                && Mount.isHixie76(http)) {
+            mount.serve(http, httpResponse);
         } else {
             chain.doFilter(request, response);
         }
@@ -74,8 +70,6 @@ public class Hixie76Filter implements Filter {
 
     @Override
     public void destroy() {
-        if (upgrader != null) {
-            upgrader.close();
-        }
+        mount.destroy();
     }
 }

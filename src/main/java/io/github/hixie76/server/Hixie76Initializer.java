@@ -59,7 +59,7 @@ public final class Hixie76Initializer implements ServletContainerInitializer {
     private static void register(ServletContext context, String path, String className, EndpointConfig config)
             throws ServletException {
         try {
-            Hixie76Servlet.register(context, path, Upgrader.endpointClass(context, className), config);
+            Hixie76Servlet.register(context, path, EndpointClasses.load(context, className), config);
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new ServletException("hixie-76 endpoint " + path + ": " + e.getMessage(), e);
         }

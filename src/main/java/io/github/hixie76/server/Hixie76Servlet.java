@@ -23,9 +23,7 @@ import java.util.function.Supplier;
  */
 public class Hixie76Servlet extends HttpServlet {
 
-    private final transient Supplier<? extends Endpoint> endpoints;
-    private final transient EndpointConfig config;
-    private transient Upgrader upgrader;
+    private final transient Mount mount;
 
     /** For web.xml: the endpoint and its limits come from init-params. */
     public Hixie76Servlet() {
@@ -34,8 +32,7 @@ public class Hixie76Servlet extends HttpServlet {
 
     /** For code: one endpoint instance per connection from {@code endpoints}, with these limits. */
     public Hixie76Servlet(Supplier<? extends Endpoint> endpoints, EndpointConfig config) {
-        this.endpoints = endpoints;
-        this.config = config;
+        this.mount = new Mount(endpoints, config);
     }
 
     /**
@@ -59,23 +56,21 @@ public class Hixie76Servlet extends HttpServlet {
     /** As {@link #register(ServletContext, String, Supplier, EndpointConfig)}, one new instance of {@code type} per connection. */
     public static ServletRegistration.Dynamic register(ServletContext context, String path,
             Class<? extends Endpoint> type, EndpointConfig config) {
-        return register(context, path, Upgrader.newInstances(type), config);
+        return register(context, path, EndpointClasses.newInstances(type), config);
     }
 
     @Override
     public void init() throws ServletException {
-        upgrader = Upgrader.of(getServletName(), getServletContext(), endpoints, config, this::getInitParameter);
+        mount.init(getServletName(), getServletContext(), this::getInitParameter);
     }
 
     @Override
     public void destroy() {
-        if (upgrader != null) {
-            upgrader.close();
-        }
+        mount.destroy();
     }
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        upgrader.serve(request, response);
+        mount.serve(request, response);
     }
 }

@@ -16,7 +16,7 @@ public class Hixie76StatusServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         StringBuilder json = new StringBuilder("{\"endpoints\":[");
-        for (Map.Entry<String, EndpointMetrics> entry : Upgrader.metricsOf(getServletContext()).entrySet()) {
+        for (Map.Entry<String, EndpointMetrics> entry : MetricsRegistry.all(getServletContext()).entrySet()) {
             json.append(json.charAt(json.length() - 1) == '[' ? "" : ",").append(entry.getValue().toJson());
         }
         response.setContentType("application/json;charset=UTF-8");

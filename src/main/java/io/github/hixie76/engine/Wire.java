@@ -1,4 +1,4 @@
-package io.github.hixie76.server;
+package io.github.hixie76.engine;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -7,12 +7,14 @@ import java.nio.ByteBuffer;
  * The transport's outbound side as the {@link Connection} engine sees it: the non-blocking
  * contract of {@code ServletOutputStream}. {@code write} and {@code flush} are called only
  * after {@code isReady()} returned true; when it returns false the transport calls
- * {@link Connection#onWritable()} once writing may go on.
+ * {@link Connection#onWritable()} once writing may go on. Implementations are called under
+ * the connection's lock, by one thread at a time.
  */
-interface Wire {
+public interface Wire {
 
     boolean isReady();
 
+    /** Hands {@code bytes} to the transport, which owns the buffer from then on; throws when the connection failed. */
     void write(ByteBuffer bytes) throws IOException;
 
     void flush() throws IOException;

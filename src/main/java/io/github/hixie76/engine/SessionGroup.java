@@ -1,4 +1,4 @@
-package io.github.hixie76.server;
+package io.github.hixie76.engine;
 
 import io.github.hixie76.protocol.FrameEncoder;
 import java.nio.ByteBuffer;
@@ -7,57 +7,48 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The shared state of one endpoint's connections: all of them (for the connection limit and
- * for shutdown), the open sessions among them (for broadcast), and the metrics. Thread-safe.
+ * The connections of one endpoint: all of them from the upgrade to the end (for the
+ * connection limit and for shutdown), and the open sessions among them (for broadcast).
+ * Thread-safe.
  */
-final class SessionGroup {
+public final class SessionGroup {
 
     private final Set<Connection> all = ConcurrentHashMap.newKeySet();
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
-    private final EndpointMetrics metrics;
-
-    SessionGroup() {
-        this("endpoint");
-    }
-
-    SessionGroup(String name) {
-        this.metrics = new EndpointMetrics(name, open::size, all::size);
-    }
-
-    EndpointMetrics metrics() {
-        return metrics;
-    }
 
     /** A connection has started (it waits for key3). */
     void started(Connection connection) {
         all.add(connection);
     }
 
-    void add(Connection connection) {
+    /** A connection has opened: broadcasts reach it. */
+    void opened(Connection connection) {
         open.add(connection);
     }
 
     /** A connection has ended; idempotent. */
-    void remove(Connection connection) {
+    void ended(Connection connection) {
         open.remove(connection);
         all.remove(connection);
     }
 
-    int size() {
+    /** Open sessions. */
+    public int openCount() {
         return open.size();
     }
 
-    int connections() {
+    /** Connections from the upgrade to the end, those still waiting for key3 included. */
+    public int connectionCount() {
         return all.size();
     }
 
     /** Every connection, for shutdown. */
-    List<Connection> snapshot() {
+    public List<Connection> snapshot() {
         return List.copyOf(all);
     }
 
-    /** Encodes once and queues the same bytes for every open session. */
-    int broadcast(String text) {
+    /** Encodes once and queues the same bytes for every open session; returns how many took it. */
+    public int broadcast(String text) {
         ByteBuffer frame = FrameEncoder.text(text);
         int queued = 0;
         for (Connection connection : open) {

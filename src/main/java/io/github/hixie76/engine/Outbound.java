@@ -1,0 +1,108 @@
+package io.github.hixie76.engine;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The frames waiting to be written to one peer, bounded in bytes: an application message that
+ * would take the queue past its limit is refused (the peer has stopped reading), while the
+ * engine's own frames (the digest, {@code FF 00}) always fit. A frame leaves the queue only once
+ * the wire took it, so a failed write leaves it to be failed with the rest.
+ *
+ * <p>Not thread-safe: the {@link Connection} that owns it calls it under its lock.
+ */
+public final class Outbound {
+
+    private record Frame(ByteBuffer bytes, CompletableFuture<Void> done, boolean message) {
+    }
+
+    private final ArrayDeque<Frame> frames = new ArrayDeque<>();
+    private final long limit;
+    private long bytes;
+    /** Written to the wire and not flushed yet. */
+    private boolean unflushed;
+
+    public Outbound(long limit) {
+        this.limit = limit;
+    }
+
+    /** Queues an application message, or returns false and queues nothing when it would pass the limit. */
+    public boolean offer(ByteBuffer frame, CompletableFuture<Void> done) {
+        if (bytes + frame.remaining() > limit) {
+            return false;
+        }
+        append(new Frame(frame, done, true));
+        return true;
+    }
+
+    /** Queues a frame of the engine's own, whatever the limit. */
+    public void add(ByteBuffer frame) {
+        append(new Frame(frame, null, false));
+    }
+
+    private void append(Frame frame) {
+        frames.add(frame);
+        bytes += frame.bytes.remaining();
+    }
+
+    /**
+     * Writes frames while the wire is ready and flushes once the queue is empty. Returns the
+     * futures of the messages written, for the caller to complete outside its lock (an
+     * unmodifiable empty list when none: most frames, broadcasts among them, have no future).
+     */
+    public List<CompletableFuture<Void>> writeTo(Wire wire, Counters counters) throws IOException {
+        List<CompletableFuture<Void>> written = List.of();
+        while (!frames.isEmpty() && wire.isReady()) {
+            Frame next = frames.peek();
+            int size = next.bytes.remaining();
+            wire.write(next.bytes);
+            frames.poll();
+            bytes -= size;
+            unflushed = true;
+            counters.sent(size, next.message);
+            if (next.done != null) {
+                if (written.isEmpty()) {
+                    written = new ArrayList<>();
+                }
+                written.add(next.done);
+            }
+        }
+        if (frames.isEmpty() && unflushed && wire.isReady()) {
+            unflushed = false;
+            wire.flush();
+        }
+        return written;
+    }
+
+    /** Nothing queued and everything written has been flushed. */
+    public boolean isFlushed() {
+        return frames.isEmpty() && !unflushed;
+    }
+
+    /** Frames queued. */
+    public int size() {
+        return frames.size();
+    }
+
+    /** Bytes queued. */
+    public long bytes() {
+        return bytes;
+    }
+
+    /** Empties the queue; returns the futures of the messages that will never be written. */
+    public List<CompletableFuture<Void>> clear() {
+        List<CompletableFuture<Void>> dropped = new ArrayList<>();
+        for (Frame frame : frames) {
+            if (frame.done != null) {
+                dropped.add(frame.done);
+            }
+        }
+        frames.clear();
+        bytes = 0;
+        return dropped;
+    }
+}

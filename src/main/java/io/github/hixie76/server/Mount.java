@@ -1,0 +1,79 @@
+package io.github.hixie76.server;
+
+import io.github.hixie76.api.Endpoint;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * What {@link Hixie76Servlet} and {@link Hixie76Filter} share: the endpoint and limits given in
+ * code (or none, and then parameters name them), and the {@link EndpointHost} made when the
+ * container initialises the servlet or filter. Thread-safe after {@link #init}.
+ */
+final class Mount {
+
+    private final Supplier<? extends Endpoint> endpoints;
+    private final EndpointConfig config;
+    private volatile EndpointHost host;
+
+    /** {@code endpoints} null: the endpoint class and the limits come from parameters at {@link #init}. */
+    Mount(Supplier<? extends Endpoint> endpoints, EndpointConfig config) {
+        this.endpoints = endpoints;
+        this.config = config;
+    }
+
+    /**
+     * Starts the endpoint of the servlet or filter named {@code name}. Without an endpoint given
+     * in code, {@code initParameter} names it ({@code endpoint}: a public Endpoint class with a
+     * public no-argument constructor) and its limits (those of {@link EndpointConfig}, each
+     * looked up there and then as the context-param {@code hixie76.<name>}). A bad parameter
+     * stops it with a message naming the parameter.
+     */
+    void init(String name, ServletContext context, Function<String, String> initParameter) throws ServletException {
+        try {
+            host = endpoints != null
+                    ? new EndpointHost(name, context, endpoints, config)
+                    : fromParameters(name, context, initParameter);
+        } catch (IllegalArgumentException e) {
+            throw new ServletException(name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static EndpointHost fromParameters(String name, ServletContext context, Function<String, String> parameter) {
+        String className = parameter.apply("endpoint");
+        if (className == null || className.isBlank()) {
+            throw new IllegalArgumentException(name + ": parameter 'endpoint' must name an Endpoint class");
+        }
+        EndpointConfig config = EndpointConfig.fromParameters(key -> {
+            String value = parameter.apply(key);
+            return value != null ? value : context.getInitParameter("hixie76." + key);
+        });
+        return new EndpointHost(name, context,
+                EndpointClasses.newInstances(EndpointClasses.load(context, className.trim())), config);
+    }
+
+    void serve(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        host.serve(request, response);
+    }
+
+    void destroy() {
+        EndpointHost h = host;
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    /**
+     * Whether a request is a hixie-76 opening handshake (a WebSocket upgrade with either key):
+     * what the filter takes over. An RFC 6455 upgrade is not one.
+     */
+    static boolean isHixie76(HttpServletRequest request) {
+        String upgrade = request.getHeader("Upgrade");
+        return upgrade != null && upgrade.trim().equalsIgnoreCase("WebSocket")
+                && (request.getHeader("Sec-WebSocket-Key1") != null || request.getHeader("Sec-WebSocket-Key2") != null);
+    }
+}

@@ -1,0 +1,64 @@
+package io.github.hixie76.server;
+
+import io.github.hixie76.api.Handshake;
+import io.github.hixie76.protocol.OpeningHandshake;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpSession;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What a session keeps of its opening request, copied out before the upgrade (the container
+ * recycles the request once {@code service()} returns). Stateless.
+ */
+final class RequestCopy {
+
+    private RequestCopy() {
+    }
+
+    /** The request as {@link Handshake}, with the origin and subprotocol agreed. */
+    static Handshake handshake(HttpServletRequest request, URI uri, OpeningHandshake.Request agreed) {
+        return new Handshake(uri, agreed.origin(), agreed.subprotocol(), headers(request), request.getUserPrincipal(),
+                new InetSocketAddress(request.getRemoteAddr(), request.getRemotePort()), sessionAttributes(request));
+    }
+
+    /**
+     * Key3 sent as a body with {@code Content-Length: 8}. It must be read here: Tomcat swallows
+     * a request body the servlet leaves unread. Returns fewer than 8 bytes when the body ended early.
+     */
+    static byte[] bodyKey3(HttpServletRequest request) throws IOException {
+        InputStream body = request.getInputStream();
+        return body.readNBytes(OpeningHandshake.KEY3_LENGTH);
+    }
+
+    /** The attributes of the client's HttpSession, if it has one; a session is never created here. */
+    private static Map<String, Object> sessionAttributes(HttpServletRequest request) {
+        HttpSession session = request.getSession(false);
+        if (session == null) {
+            return Map.of();
+        }
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        for (String name : Collections.list(session.getAttributeNames())) {
+            Object value = session.getAttribute(name);
+            if (value != null) {
+                attributes.put(name, value);
+            }
+        }
+        return Collections.unmodifiableMap(attributes);
+    }
+
+    private static Map<String, List<String>> headers(HttpServletRequest request) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String name : Collections.list(request.getHeaderNames())) {
+            headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(Collections.list(request.getHeaders(name))));
+        }
+        return Collections.unmodifiableMap(headers);
+    }
+}
