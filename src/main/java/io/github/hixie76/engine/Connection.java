@@ -29,6 +29,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * reader at a time (the container serialises read callbacks); everything else may come from
  * any thread. The state, the outbound queue and the timers are guarded by {@code this};
  * application callbacks run outside that lock, one at a time, in order.
+ *
+ * <p>Longer than 350 lines: every transition of the state machine is here, so that each can
+ * be checked against the others under one lock; the queue, the executor and the timers it
+ * drives are classes of their own.
  */
 public final class Connection implements Session, FrameSink {
 

@@ -38,7 +38,7 @@ class ObservabilityTest {
     @RegisterExtension
     static final JettyServer SERVER = DemoServer.harness();
 
-    private static final String LOGGER = "io.github.hixie76.server.Upgrader";
+    private static final String LOGGER = "io.github.hixie76.server.EndpointHost";
 
     @Test
     void metricsCountTrafficAndRejectionsAndLogEachRejectionOnce() throws Exception {
