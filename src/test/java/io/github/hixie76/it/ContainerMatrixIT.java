@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.Locale;
 import org.junit.jupiter.api.BeforeEach;
@@ -362,7 +363,7 @@ class ContainerMatrixIT {
                 opening.add(connectors.submit(() -> Hixie76Client.connect(server.uri("/echo"))));
             }
             for (Future<Hixie76Client> client : opening) {
-                clients.add(client.get());
+                clients.add(client.get(60, TimeUnit.SECONDS));
             }
             for (int i = 0; i < connections; i++) {
                 clients.get(i).send("message " + i);

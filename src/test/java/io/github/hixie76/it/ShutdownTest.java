@@ -74,7 +74,7 @@ class ShutdownTest {
                 client.close();
             }
             assertTrue(CLOSED.await(5, TimeUnit.SECONDS), "onClose for every session, missing " + CLOSED.getCount());
-            assertFalse(timerThreadAlive(), "the endpoint's timer thread is gone");
+            Await.until("the endpoint's timer thread is gone", () -> !timerThreadAlive());
             assertFalse(ManagementFactory.getPlatformMBeanServer().isRegistered(mbean), "the MBean is unregistered");
         } finally {
             server.stop();
