@@ -2,6 +2,7 @@ package io.github.hixie76.bench;
 
 import io.github.hixie76.demo.ChatEndpoint;
 import io.github.hixie76.demo.EchoEndpoint;
+import io.github.hixie76.testing.Await;
 import io.github.hixie76.testing.Container;
 import io.github.hixie76.testing.JettyServer;
 import java.io.BufferedReader;
@@ -14,6 +15,7 @@ import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -391,15 +393,9 @@ public final class Bench {
         return System.nanoTime();
     }
 
-    private static void awaitCount(LongAdder count, int expected, LoadClient client) throws Exception {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (count.sum() < expected) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("only " + count.sum() + " of " + expected + " connections opened ("
-                        + client.failures.get() + " failed)");
-            }
-            Thread.sleep(5);
-        }
+    private static void awaitCount(LongAdder count, int expected, LoadClient client) {
+        Await.until(() -> "only " + count.sum() + " of " + expected + " connections opened (" + client.failures.get()
+                + " failed)", Duration.ofSeconds(60), () -> count.sum() >= expected);
     }
 
     private static byte[] payload(int size) {

@@ -1,7 +1,5 @@
 package io.github.hixie76.it;
 
-import static io.github.hixie76.testing.RawSocket.bytes;
-import static io.github.hixie76.testing.RawSocket.concat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,7 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.hixie76.client.HandshakeException;
 import io.github.hixie76.client.Hixie76Client;
 import io.github.hixie76.protocol.FrameEncoder;
+import io.github.hixie76.testing.Bytes;
 import io.github.hixie76.testing.Container;
+import io.github.hixie76.testing.Draft;
 import io.github.hixie76.testing.RawSocket;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.Locale;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,7 +60,7 @@ class ContainerMatrixIT {
     @Test
     void answersTheSpecExampleByteForByte() throws Exception {
         try (RawSocket raw = new RawSocket(server.port())) {
-            raw.write(RawSocket.specRequest(ECHO) + RawSocket.SPEC_KEY3);
+            raw.write(RawSocket.withKey3(RawSocket.specRequest(ECHO)));
             RawSocket.Head head = raw.readHead();
             assertEquals(101, head.status(), head.statusLine());
             assertTrue(head.statusLine().startsWith("HTTP/1.1 101 "), head.statusLine());
@@ -70,7 +71,7 @@ class ContainerMatrixIT {
             assertEquals(List.of("sample"), head.all("Sec-WebSocket-Protocol"));
             assertEquals(List.of(), head.all("Content-Length"));
             assertEquals(List.of(), head.all("Transfer-Encoding"));
-            assertArrayEquals(bytes(RawSocket.SPEC_RESPONSE), raw.readExactly(16));
+            assertArrayEquals(Draft.EXAMPLE.response(), raw.readExactly(16));
         }
     }
 
@@ -78,10 +79,10 @@ class ContainerMatrixIT {
     @Test
     void answersUpgradeWebSocketToALowerCaseRequest() throws Exception {
         try (RawSocket raw = new RawSocket(server.port())) {
-            raw.write(RawSocket.specRequest(ECHO).replace("Upgrade: WebSocket", "upgrade: websocket") + RawSocket.SPEC_KEY3);
+            raw.write(RawSocket.withKey3(RawSocket.specRequest(ECHO).replace("Upgrade: WebSocket", "upgrade: websocket")));
             RawSocket.Head head = raw.readHead();
             assertEquals(List.of("WebSocket"), head.all("Upgrade"));
-            assertArrayEquals(bytes(RawSocket.SPEC_RESPONSE), raw.readExactly(16));
+            assertArrayEquals(Draft.EXAMPLE.response(), raw.readExactly(16));
         }
     }
 
@@ -89,10 +90,10 @@ class ContainerMatrixIT {
     void keepsThePortAndQueryInTheLocation() throws Exception {
         String request = RawSocket.specRequest(ECHO + "?room=a%20b&x=1").replace("Host: example.com", "Host: Example.COM:8123");
         try (RawSocket raw = new RawSocket(server.port())) {
-            raw.write(request + RawSocket.SPEC_KEY3);
+            raw.write(RawSocket.withKey3(request));
             RawSocket.Head head = raw.readHead();
             assertEquals(List.of("ws://example.com:8123" + ECHO + "?room=a%20b&x=1"), head.all("Sec-WebSocket-Location"));
-            assertArrayEquals(bytes(RawSocket.SPEC_RESPONSE), raw.readExactly(16));
+            assertArrayEquals(Draft.EXAMPLE.response(), raw.readExactly(16));
         }
     }
 
@@ -100,11 +101,11 @@ class ContainerMatrixIT {
     @Test
     void keepsAQueryWithALonePercentInTheLocation() throws Exception {
         try (RawSocket raw = new RawSocket(server.port())) {
-            raw.write(RawSocket.specRequest(ECHO + "?discount=100%&code=%zz") + RawSocket.SPEC_KEY3);
+            raw.write(RawSocket.withKey3(RawSocket.specRequest(ECHO + "?discount=100%&code=%zz")));
             RawSocket.Head head = raw.readHead();
             assertEquals(101, head.status(), head.statusLine());
             assertEquals(List.of("ws://example.com" + ECHO + "?discount=100%&code=%zz"), head.all("Sec-WebSocket-Location"));
-            assertArrayEquals(bytes(RawSocket.SPEC_RESPONSE), raw.readExactly(16));
+            assertArrayEquals(Draft.EXAMPLE.response(), raw.readExactly(16));
         }
     }
 
@@ -123,13 +124,13 @@ class ContainerMatrixIT {
                 Arguments.of("RFC 6455", good.replaceAll("Sec-WebSocket-Key[12]: [^\r]*\r\n", "")
                         .replace("\r\n\r\n", "\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"),
                         400, "RFC 6455 request (Sec-WebSocket-Version 13): only hixie-76 is served here"),
-                Arguments.of("key without spaces", good.replace(RawSocket.SPEC_KEY1, "4146546015"), 400,
+                Arguments.of("key without spaces", good.replace(Draft.EXAMPLE.key1(), "4146546015"), 400,
                         "Sec-WebSocket-Key1: key has no spaces"),
-                Arguments.of("key number too big", good.replace(RawSocket.SPEC_KEY1, "42949672 96 0"), 400,
+                Arguments.of("key number too big", good.replace(Draft.EXAMPLE.key1(), "42949672 96 0"), 400,
                         "Sec-WebSocket-Key1: key number exceeds 4294967295"),
-                Arguments.of("key not a multiple", good.replace(RawSocket.SPEC_KEY2, "1 2 3"), 400,
+                Arguments.of("key not a multiple", good.replace(Draft.EXAMPLE.key2(), "1 2 3"), 400,
                         "Sec-WebSocket-Key2: key number 123 is not a multiple of its 2 spaces"),
-                Arguments.of("one key", good.replace("Sec-WebSocket-Key2: " + RawSocket.SPEC_KEY2 + "\r\n", ""), 400,
+                Arguments.of("one key", good.replace("Sec-WebSocket-Key2: " + Draft.EXAMPLE.key2() + "\r\n", ""), 400,
                         "missing Sec-WebSocket-Key2 header"),
                 Arguments.of("no Origin", good.replace("Origin: http://example.com\r\n", ""), 400,
                         "missing Origin header"),
@@ -241,9 +242,9 @@ class ContainerMatrixIT {
     @Test
     void takesKey3AndAFirstFrameInTheSameWriteAsTheHeaders() throws Exception {
         try (RawSocket raw = new RawSocket(server.port())) {
-            raw.write(concat(bytes(RawSocket.specRequest(ECHO) + RawSocket.SPEC_KEY3), FrameEncoder.text("first").array()));
+            raw.write(Bytes.concat(RawSocket.withKey3(RawSocket.specRequest(ECHO)), FrameEncoder.text("first").array()));
             assertEquals(101, raw.readHead().status());
-            assertArrayEquals(bytes(RawSocket.SPEC_RESPONSE), raw.readExactly(16));
+            assertArrayEquals(Draft.EXAMPLE.response(), raw.readExactly(16));
             assertArrayEquals(FrameEncoder.text("first").array(), raw.readExactly(7));
         }
     }
@@ -251,7 +252,7 @@ class ContainerMatrixIT {
     @Test
     void answersTheClosingHandshakeThenEndsTheStream() throws Exception {
         try (RawSocket raw = new RawSocket(server.port())) {
-            raw.write(RawSocket.specRequest(ECHO) + RawSocket.SPEC_KEY3);
+            raw.write(RawSocket.withKey3(RawSocket.specRequest(ECHO)));
             raw.readHead();
             raw.readExactly(16);
             raw.write(new byte[] {(byte) 0xFF, 0x00});
@@ -300,8 +301,8 @@ class ContainerMatrixIT {
             assertEquals(101, raw.readHead().status(), "the 101 headers go out before key3 arrives");
             // The delay is what is under test.
             Thread.sleep(300);
-            raw.write(RawSocket.SPEC_KEY3);
-            assertArrayEquals(bytes(RawSocket.SPEC_RESPONSE), raw.readExactly(16));
+            raw.write(Draft.EXAMPLE.key3());
+            assertArrayEquals(Draft.EXAMPLE.response(), raw.readExactly(16));
             raw.write(FrameEncoder.text("late").array());
             assertArrayEquals(FrameEncoder.text("late").array(), raw.readExactly(6));
         }
@@ -319,10 +320,10 @@ class ContainerMatrixIT {
         String request = RawSocket.specRequest(ECHO).replace("\r\n\r\n", "\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Host: "
                 + forwardedHost + "\r\nX-Forwarded-Port: " + forwardedPort + "\r\n\r\n");
         try (RawSocket raw = new RawSocket(server.port())) {
-            raw.write(request + RawSocket.SPEC_KEY3);
+            raw.write(RawSocket.withKey3(request));
             RawSocket.Head head = raw.readHead();
             assertEquals(List.of("wss://" + forwardedHost + ECHO), head.all("Sec-WebSocket-Location"), head.toString());
-            assertArrayEquals(bytes(RawSocket.SPEC_RESPONSE), raw.readExactly(16));
+            assertArrayEquals(Draft.EXAMPLE.response(), raw.readExactly(16));
         }
     }
 
@@ -335,7 +336,8 @@ class ContainerMatrixIT {
     @ValueSource(strings = {"\r\nabcdef", "\n\n\n\n\n\n\n\n", "\rabcdefg", " \r\nabcde"})
     void key3BeginningWithLineBreaks(String key3) throws Exception {
         String request = RawSocket.specRequest(ECHO);
-        byte[] expected = io.github.hixie76.protocol.OpeningHandshake.response(829309203L, 259970620L, bytes(key3));
+        byte[] expected = io.github.hixie76.protocol.OpeningHandshake.response(Draft.EXAMPLE.part1(), Draft.EXAMPLE.part2(),
+                Bytes.latin1(key3));
         try (RawSocket raw = new RawSocket(server.port())) {
             raw.write(request + key3);
             assertEquals(101, raw.readHead().status());
@@ -361,7 +363,7 @@ class ContainerMatrixIT {
                 opening.add(connectors.submit(() -> Hixie76Client.connect(server.uri("/echo"))));
             }
             for (Future<Hixie76Client> client : opening) {
-                clients.add(client.get());
+                clients.add(client.get(60, TimeUnit.SECONDS));
             }
             for (int i = 0; i < connections; i++) {
                 clients.get(i).send("message " + i);

@@ -1,12 +1,12 @@
 package io.github.hixie76.it;
 
-import static io.github.hixie76.testing.RawSocket.bytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.hixie76.client.Hixie76Client;
 import io.github.hixie76.testing.DemoServer;
 import io.github.hixie76.testing.JettyServer;
+import io.github.hixie76.testing.Draft;
 import io.github.hixie76.testing.RawSocket;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -28,11 +28,11 @@ class DemoServerTest {
     @Test
     void answersTheSpecExampleOnEcho() throws Exception {
         try (RawSocket raw = new RawSocket(SERVER.port())) {
-            raw.write(RawSocket.specRequest("/echo") + RawSocket.SPEC_KEY3);
+            raw.write(RawSocket.withKey3(RawSocket.specRequest("/echo")));
             RawSocket.Head head = raw.readHead();
             assertEquals(101, head.status(), head.statusLine());
             assertEquals(List.of("ws://example.com/echo"), head.all("Sec-WebSocket-Location"));
-            assertArrayEquals(bytes(RawSocket.SPEC_RESPONSE), raw.readExactly(16));
+            assertArrayEquals(Draft.EXAMPLE.response(), raw.readExactly(16));
         }
     }
 
@@ -64,8 +64,8 @@ class DemoServerTest {
             assertEquals(101, raw.readHead().status());
             // The delay is what is under test: Jetty's servlet upgrade would lose this key3.
             Thread.sleep(300);
-            raw.write(RawSocket.SPEC_KEY3);
-            assertArrayEquals(bytes(RawSocket.SPEC_RESPONSE), raw.readExactly(16));
+            raw.write(Draft.EXAMPLE.key3());
+            assertArrayEquals(Draft.EXAMPLE.response(), raw.readExactly(16));
         }
     }
 
@@ -84,10 +84,10 @@ class DemoServerTest {
     void locationIsTheUrlTheClientOpenedThroughAProxy(String forwarded, String location) throws Exception {
         String request = RawSocket.specRequest("/echo").replace("\r\n\r\n", "\r\n" + forwarded + "\r\n\r\n");
         try (RawSocket raw = new RawSocket(SERVER.port())) {
-            raw.write(request + RawSocket.SPEC_KEY3);
+            raw.write(RawSocket.withKey3(request));
             RawSocket.Head head = raw.readHead();
             assertEquals(List.of(location), head.all("Sec-WebSocket-Location"), head.toString());
-            assertArrayEquals(bytes(RawSocket.SPEC_RESPONSE), raw.readExactly(16));
+            assertArrayEquals(Draft.EXAMPLE.response(), raw.readExactly(16));
         }
     }
 
@@ -99,11 +99,11 @@ class DemoServerTest {
     void keepsAQueryThatJavaNetUriRefuses() throws Exception {
         String target = "/echo?q={a|b}^`&p=100%&r=%zz";
         try (RawSocket raw = new RawSocket(SERVER.port())) {
-            raw.write(RawSocket.specRequest(target) + RawSocket.SPEC_KEY3);
+            raw.write(RawSocket.withKey3(RawSocket.specRequest(target)));
             RawSocket.Head head = raw.readHead();
             assertEquals(101, head.status(), head.statusLine());
             assertEquals(List.of("ws://example.com" + target), head.all("Sec-WebSocket-Location"));
-            assertArrayEquals(bytes(RawSocket.SPEC_RESPONSE), raw.readExactly(16));
+            assertArrayEquals(Draft.EXAMPLE.response(), raw.readExactly(16));
         }
     }
 }

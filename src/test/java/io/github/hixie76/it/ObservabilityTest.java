@@ -8,6 +8,7 @@ import io.github.hixie76.client.Hixie76Client;
 import io.github.hixie76.server.EndpointMetricsMXBean;
 import io.github.hixie76.testing.DemoServer;
 import io.github.hixie76.testing.JettyServer;
+import io.github.hixie76.testing.Draft;
 import io.github.hixie76.testing.RawSocket;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +70,7 @@ class ObservabilityTest {
                 client.send("x");
                 assertEquals("x", client.receive());
             }
-            rejected(RawSocket.specRequest("/echo").replace("Sec-WebSocket-Key2: " + RawSocket.SPEC_KEY2 + "\r\n", ""),
+            rejected(RawSocket.specRequest("/echo").replace("Sec-WebSocket-Key2: " + Draft.EXAMPLE.key2() + "\r\n", ""),
                     400);
             rejected("GET /echo HTTP/1.1\r\nHost: example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
@@ -117,7 +118,7 @@ class ObservabilityTest {
 
     private static void rejected(String request, int status) throws Exception {
         try (RawSocket raw = new RawSocket(SERVER.port())) {
-            raw.write(request + RawSocket.SPEC_KEY3);
+            raw.write(RawSocket.withKey3(request));
             assertEquals(status, raw.readHead().status());
         }
     }

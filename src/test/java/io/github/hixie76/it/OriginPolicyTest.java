@@ -56,8 +56,7 @@ class OriginPolicyTest {
     @Test
     void aRefusalIsPlainTextAndTheConnectionCloses() throws Exception {
         try (RawSocket raw = new RawSocket(SERVER.port())) {
-            raw.write(RawSocket.specRequest("/guarded").replace("http://example.com", "https://evil.example")
-                    + RawSocket.SPEC_KEY3);
+            raw.write(RawSocket.withKey3(RawSocket.specRequest("/guarded").replace("http://example.com", "https://evil.example")));
             RawSocket.Head head = raw.readHead();
             assertEquals(403, head.status());
             assertTrue(head.all("content-type").get(0).startsWith("text/plain"), head.headers().toString());

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.hixie76.api.Endpoint;
 import io.github.hixie76.api.Session;
 import io.github.hixie76.client.Hixie76Client;
+import io.github.hixie76.testing.Await;
+import io.github.hixie76.testing.Draft;
+import io.github.hixie76.testing.Echo;
 import io.github.hixie76.testing.JettyServer;
 import io.github.hixie76.testing.RawSocket;
 import java.lang.ref.WeakReference;
@@ -34,19 +37,10 @@ class ReleaseTest {
     private static final Queue<WeakReference<Endpoint>> ENDPOINTS = new ConcurrentLinkedQueue<>();
     private static volatile CountDownLatch closed;
 
-    /** Remembers itself, weakly; "bye" makes the server close. */
-    public static class Remembered implements Endpoint {
+    /** An {@link Echo} that remembers itself, weakly. */
+    public static class Remembered extends Echo {
         public Remembered() {
             ENDPOINTS.add(new WeakReference<>(this));
-        }
-
-        @Override
-        public void onMessage(Session session, String text) {
-            if (text.equals("bye")) {
-                session.close();
-            } else {
-                session.send(text);
-            }
         }
 
         @Override
@@ -75,8 +69,8 @@ class ReleaseTest {
                 assertEquals(101, raw.readHead().status());
             }
             for (RawSocket raw : sockets) {
-                raw.write(RawSocket.SPEC_KEY3);
-                assertArrayEquals(RawSocket.bytes(RawSocket.SPEC_RESPONSE), raw.readExactly(16));
+                raw.write(Draft.EXAMPLE.key3());
+                assertArrayEquals(Draft.EXAMPLE.response(), raw.readExactly(16));
                 raw.write(new byte[] {(byte) 0xFF, 0x00});
                 raw.readToEnd();
             }
@@ -95,7 +89,7 @@ class ReleaseTest {
         closed = new CountDownLatch(CONNECTIONS);
         for (int i = 0; i < CONNECTIONS; i++) {
             try (Hixie76Client client = Hixie76Client.connect(SERVER.uri("/remembered"))) {
-                client.send("bye");
+                client.send(Echo.CLOSE);
                 assertTrue(client.awaitClose(Duration.ofSeconds(5)));
             }
         }
@@ -106,14 +100,13 @@ class ReleaseTest {
         assertTrue(closed.await(5, TimeUnit.SECONDS), "onClose for each, missing " + closed.getCount());
         assertEquals(CONNECTIONS, ENDPOINTS.size());
         long start = System.nanoTime();
-        long deadline = start + TimeUnit.SECONDS.toNanos(3);
-        while (reachable() > KEPT_AT_MOST && System.nanoTime() < deadline) {
-            System.gc();
-            Thread.sleep(50);
-        }
+        Await.until(() -> reachable() + " of " + CONNECTIONS + " closed sessions still reachable", Duration.ofSeconds(3),
+                () -> {
+                    System.gc();
+                    return reachable() <= KEPT_AT_MOST;
+                });
         System.out.printf("%d closed connections: %d still reachable after %.2f s%n", CONNECTIONS, reachable(),
                 (System.nanoTime() - start) / 1e9);
-        assertTrue(reachable() <= KEPT_AT_MOST, reachable() + " of " + CONNECTIONS + " closed sessions still reachable");
     }
 
     private static long reachable() {

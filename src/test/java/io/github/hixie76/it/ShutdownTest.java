@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.hixie76.api.Endpoint;
 import io.github.hixie76.api.Session;
 import io.github.hixie76.client.Hixie76Client;
 import io.github.hixie76.server.Hixie76Servlet;
+import io.github.hixie76.testing.Await;
+import io.github.hixie76.testing.Echo;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.util.ArrayList;
@@ -32,12 +33,7 @@ class ShutdownTest {
     private static final CountDownLatch CLOSED = new CountDownLatch(CLIENTS);
 
     /** Counts the sessions the endpoint saw closed. */
-    public static class Recording implements Endpoint {
-        @Override
-        public void onMessage(Session session, String text) {
-            session.send(text);
-        }
-
+    public static class Recording extends Echo {
         @Override
         public void onClose(Session session) {
             CLOSED.countDown();
@@ -78,7 +74,7 @@ class ShutdownTest {
                 client.close();
             }
             assertTrue(CLOSED.await(5, TimeUnit.SECONDS), "onClose for every session, missing " + CLOSED.getCount());
-            assertFalse(timerThreadAlive(), "the endpoint's timer thread is gone");
+            Await.until("the endpoint's timer thread is gone", () -> !timerThreadAlive());
             assertFalse(ManagementFactory.getPlatformMBeanServer().isRegistered(mbean), "the MBean is unregistered");
         } finally {
             server.stop();

@@ -1,11 +1,14 @@
 package io.github.hixie76.it;
 
+import static io.github.hixie76.testing.Bytes.concat;
+import static io.github.hixie76.testing.Bytes.textFrame;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.github.hixie76.testing.Bytes;
 import io.github.hixie76.testing.Container;
 import io.github.hixie76.testing.RecordingProxy;
 import io.netty.bootstrap.Bootstrap;
@@ -30,9 +33,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -198,7 +199,7 @@ class ThirdPartyClientsIT {
             // Java-WebSocket closes its socket in onClose: once the proxy has seen that, it has
             // recorded everything the client sent.
             jws.wire.clientEnded().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            byte[] frames = concat(frame(ASCII), frame(UTF8));
+            byte[] frames = concat(textFrame(ASCII), textFrame(UTF8));
             byte[] fromClient = RecordingProxy.Connection.afterHead(jws.wire.fromClient());
             byte[] sent = Arrays.copyOfRange(fromClient, 8, fromClient.length);
             List<String> errors = client.errors.stream().map(String::valueOf).toList();
@@ -344,19 +345,7 @@ class ThirdPartyClientsIT {
         return values;
     }
 
-    private static final byte[] CLOSE = {(byte) 0xFF, 0x00};
-
-    private static byte[] frame(String text) {
-        return concat(new byte[] {0x00}, text.getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xFF});
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            all.writeBytes(part);
-        }
-        return all.toByteArray();
-    }
+    private static final byte[] CLOSE = Bytes.closeFrame();
 
     private static String poll(BlockingQueue<String> messages, String who) throws InterruptedException {
         String message = messages.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.hixie76.api.Endpoint;
-import io.github.hixie76.api.Session;
 import io.github.hixie76.client.Hixie76Client;
+import io.github.hixie76.testing.Bytes;
+import io.github.hixie76.testing.Echo;
 import io.github.hixie76.testing.JettyServer;
 import io.github.hixie76.testing.RawSocket;
 import java.util.Map;
@@ -16,35 +16,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Handshake and closing timeouts, and the server-initiated closing handshake, on Jetty. */
 class TimeoutsTest {
 
-    /** Echoes, except that the message "close" makes the server start the closing handshake. */
-    public static final class ClosingEcho implements Endpoint {
-        @Override
-        public void onMessage(Session session, String text) {
-            if (text.equals("close")) {
-                session.close();
-            } else {
-                session.send(text);
-            }
-        }
-    }
-
     @RegisterExtension
-    static final JettyServer SERVER = JettyServer.endpoints(Map.of("/closing", ClosingEcho.class),
+    static final JettyServer SERVER = JettyServer.endpoints(Map.of("/closing", Echo.class),
             Map.of("handshakeTimeoutMs", "500", "closeTimeoutMs", "700"));
-
-    private static RawSocket opened() throws Exception {
-        RawSocket raw = new RawSocket(SERVER.port());
-        raw.write(RawSocket.specRequest("/closing") + RawSocket.SPEC_KEY3);
-        assertEquals(101, raw.readHead().status());
-        assertArrayEquals(RawSocket.bytes(RawSocket.SPEC_RESPONSE), raw.readExactly(16));
-        return raw;
-    }
 
     @Test
     void dropsAClientWhoseKey3NeverCompletes() throws Exception {
         try (RawSocket raw = new RawSocket(SERVER.port())) {
             long start = System.nanoTime();
-            raw.write(RawSocket.specRequest("/closing") + RawSocket.SPEC_KEY3.substring(0, 4));
+            raw.write(RawSocket.withKey3(RawSocket.specRequest("/closing"), 4));
             assertEquals(101, raw.readHead().status());
             assertArrayEquals(new byte[0], raw.readToEnd(), "no digest without all of key3, then end of stream");
             long millis = (System.nanoTime() - start) / 1_000_000;
@@ -66,11 +46,11 @@ class TimeoutsTest {
 
     @Test
     void serverCloseEndsWhenTheClientAnswers() throws Exception {
-        try (RawSocket raw = opened()) {
-            raw.write(new byte[] {0x00, 'c', 'l', 'o', 's', 'e', (byte) 0xFF});
-            assertArrayEquals(new byte[] {(byte) 0xFF, 0x00}, raw.readExactly(2));
+        try (RawSocket raw = RawSocket.opened(SERVER.port(), "/closing")) {
+            raw.write(Bytes.textFrame(Echo.CLOSE));
+            assertArrayEquals(Bytes.closeFrame(), raw.readExactly(2));
             long start = System.nanoTime();
-            raw.write(new byte[] {(byte) 0xFF, 0x00});
+            raw.write(Bytes.closeFrame());
             assertArrayEquals(new byte[0], raw.readToEnd(), "nothing after the server's FF 00");
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertTrue(millis < 650, "closed " + millis + " ms after the answer: it waited for the timeout");
@@ -79,10 +59,10 @@ class TimeoutsTest {
 
     @Test
     void serverCloseEndsAfterTheTimeoutWhenTheClientIsSilent() throws Exception {
-        try (RawSocket raw = opened()) {
+        try (RawSocket raw = RawSocket.opened(SERVER.port(), "/closing")) {
             long start = System.nanoTime();
-            raw.write(new byte[] {0x00, 'c', 'l', 'o', 's', 'e', (byte) 0xFF});
-            assertArrayEquals(new byte[] {(byte) 0xFF, 0x00}, raw.readToEnd());
+            raw.write(Bytes.textFrame(Echo.CLOSE));
+            assertArrayEquals(Bytes.closeFrame(), raw.readToEnd());
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertTrue(millis >= 650 && millis < 5_000, "closed after " + millis + " ms");
         }
@@ -92,7 +72,7 @@ class TimeoutsTest {
     void clientSeesTheServerClose() throws Exception {
         Hixie76Client client = Hixie76Client.connect(SERVER.uri("/closing"));
         client.send("before");
-        client.send("close");
+        client.send(Echo.CLOSE);
         assertEquals("before", client.receive());
         assertEquals(null, client.receive());
         assertTrue(client.closeReceived());

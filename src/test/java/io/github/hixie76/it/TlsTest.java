@@ -1,12 +1,12 @@
 package io.github.hixie76.it;
 
-import static io.github.hixie76.testing.RawSocket.bytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.hixie76.client.Hixie76Client;
 import io.github.hixie76.testing.DemoServer;
 import io.github.hixie76.testing.JettyServer;
+import io.github.hixie76.testing.Draft;
 import io.github.hixie76.testing.RawSocket;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -36,10 +36,10 @@ class TlsTest {
         "example.com:8443, wss://example.com:8443/echo", "example.com:80, wss://example.com:80/echo"})
     void locationOverTls(String host, String location) throws Exception {
         try (RawSocket raw = new RawSocket(SERVER.tlsSocketFactory().createSocket("127.0.0.1", SERVER.tlsPort()))) {
-            raw.write(RawSocket.specRequest("/echo").replace("Host: example.com", "Host: " + host) + RawSocket.SPEC_KEY3);
+            raw.write(RawSocket.withKey3(RawSocket.specRequest("/echo").replace("Host: example.com", "Host: " + host)));
             RawSocket.Head head = raw.readHead();
             assertEquals(List.of(location), head.all("Sec-WebSocket-Location"));
-            assertArrayEquals(bytes(RawSocket.SPEC_RESPONSE), raw.readExactly(16));
+            assertArrayEquals(Draft.EXAMPLE.response(), raw.readExactly(16));
         }
     }
 }

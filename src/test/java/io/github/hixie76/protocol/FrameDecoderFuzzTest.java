@@ -1,5 +1,6 @@
 package io.github.hixie76.protocol;
 
+import static io.github.hixie76.testing.Bytes.concat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -209,12 +210,6 @@ class FrameDecoderFuzzTest {
                 writable.put((byte) 0xEE);
             }
         }
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 
     private static int at(byte[] input, int index) {

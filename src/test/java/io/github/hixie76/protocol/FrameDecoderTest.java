@@ -1,5 +1,6 @@
 package io.github.hixie76.protocol;
 
+import static io.github.hixie76.testing.Bytes.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -35,11 +35,6 @@ class FrameDecoderTest {
         public void onDiscarded(int frameType, long length) {
             events.add("discarded:0x" + Integer.toHexString(frameType) + ":" + length);
         }
-    }
-
-    /** Hex fixture lines (spaces allowed) joined into bytes. */
-    static byte[] hex(String... lines) {
-        return HexFormat.of().parseHex(String.join("", lines).replace(" ", ""));
     }
 
     /** Feeds {@code buffers} in order to a fresh decoder; each must be consumed entirely. */

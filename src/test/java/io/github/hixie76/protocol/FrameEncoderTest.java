@@ -1,11 +1,12 @@
 package io.github.hixie76.protocol;
 
-import static io.github.hixie76.protocol.FrameDecoderTest.hex;
+import static io.github.hixie76.testing.Bytes.hex;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.hixie76.testing.Bytes;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,18 +26,12 @@ class FrameEncoderTest {
     /** The readable bytes of a buffer, without consuming them; checks it starts at 0. */
     private static byte[] bytes(ByteBuffer buffer) {
         assertEquals(0, buffer.position(), "buffer ready to read");
-        byte[] out = new byte[buffer.remaining()];
-        buffer.duplicate().get(out);
-        return out;
+        return Bytes.bytes(buffer);
     }
 
     /** The concatenation of the readable bytes of several buffers. */
     private static byte[] concat(ByteBuffer... buffers) {
-        ByteBuffer out = ByteBuffer.allocate(Arrays.stream(buffers).mapToInt(ByteBuffer::remaining).sum());
-        for (ByteBuffer buffer : buffers) {
-            out.put(buffer.duplicate());
-        }
-        return out.array();
+        return Bytes.concat(Arrays.stream(buffers).map(Bytes::bytes).toArray(byte[][]::new));
     }
 
     // ---- exact bytes ----

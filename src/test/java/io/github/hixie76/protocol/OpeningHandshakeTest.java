@@ -1,16 +1,16 @@
 package io.github.hixie76.protocol;
 
+import static io.github.hixie76.testing.Bytes.hex;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
+import io.github.hixie76.testing.Draft;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -18,22 +18,14 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
 
 /** Draft §5.2 (validation, challenge response), §3.2 (Location) and §4.1 (key generation). */
 class OpeningHandshakeTest {
 
-    // The request of the draft's example (§1.3, hixie76-notes.md §1).
-    private static final String KEY1 = "4 @1  46546xW%0l 1 5";   // 4146546015 / 5 spaces
-    private static final String KEY2 = "12998 5 Y3 1  .P00";     // 1299853100 / 5 spaces
-
-    /** Bytes of a string whose characters are all below 0x100, one byte per character. */
-    private static byte[] latin1(String s) {
-        return s.getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    private static byte[] hex(String digits) {
-        return HexFormat.of().parseHex(digits);
-    }
+    /** The request of the draft's example (§1.3). */
+    private static final Draft.Vector EXAMPLE = Draft.EXAMPLE;
 
     private static void assertRejected(String message, String name, String key) {
         ProtocolException e = assertThrows(ProtocolException.class, () -> OpeningHandshake.keyPart(name, key));
@@ -43,44 +35,15 @@ class OpeningHandshakeTest {
     @Nested
     class TestVectors {
 
-        @Test
-        void vector1() throws ProtocolException {
-            long part1 = OpeningHandshake.keyPart("Sec-WebSocket-Key1", KEY1);
-            long part2 = OpeningHandshake.keyPart("Sec-WebSocket-Key2", KEY2);
-            assertEquals(829309203L, part1);    // 4146546015 / 5
-            assertEquals(259970620L, part2);    // 1299853100 / 5 = 0x0F7ED63C
-            assertArrayEquals(latin1("8jKS'y:G*Co,Wxa-"),
-                    OpeningHandshake.response(part1, part2, latin1("^n:ds[4U")));
-        }
-
-        @Test
-        void vector2() throws ProtocolException {
-            long part1 = OpeningHandshake.keyPart("Sec-WebSocket-Key1", "18x 6]8vM;54 *(5:  {   U1]8  z [  8");
-            long part2 = OpeningHandshake.keyPart("Sec-WebSocket-Key2", "1_ tx7X d  <  nw  334J702) 7]o}` 0");
-            assertEquals(155712099L, part1);    // 1868545188 / 12
-            assertEquals(173347027L, part2);    // 1733470270 / 10
-            assertArrayEquals(latin1("fQJ,fN/4F4!~K~MH"),
-                    OpeningHandshake.response(part1, part2, latin1("Tm[K T2u")));
-        }
-
-        @Test
-        void vector3() throws ProtocolException {
-            long part1 = OpeningHandshake.keyPart("Sec-WebSocket-Key1", "3e6b263  4 17 80");
-            long part2 = OpeningHandshake.keyPart("Sec-WebSocket-Key2", "17  9 G`ZD9   2 2b 7X 3 /r90");
-            assertEquals(906585445L, part1);    // 3626341780 / 4 (>= 2^31: unsigned)
-            assertEquals(179922739L, part2);    // 1799227390 / 10
-            assertArrayEquals(latin1("n`9eBk9z$R8pOtVb"),
-                    OpeningHandshake.response(part1, part2, latin1("WjN}|M(6")));
-        }
-
-        @Test
-        void vector4_bytesAbove0x7F() throws ProtocolException {
-            long part1 = OpeningHandshake.keyPart("Sec-WebSocket-Key1", "30  ;- 5=5 u 4 1  7336");
-            long part2 = OpeningHandshake.keyPart("Sec-WebSocket-Key2", ":2 8 G(  07A 93Ql 3 *20 Ox0G'w");
-            assertEquals(381927167L, part1);    // 3055417336 / 8
-            assertEquals(350991650L, part2);    // 2807933200 / 8
-            assertArrayEquals(hex("b6bc2a9ea00c1cb90faddc97906017a8"),
-                    OpeningHandshake.response(part1, part2, hex("5d9fb0670fe4fa75")));
+        /** Each of {@link Draft#ALL}: both key parts, then the 16 bytes of the response. */
+        @ParameterizedTest(name = "vector {index}")
+        @FieldSource("io.github.hixie76.testing.Draft#ALL")
+        void vector(Draft.Vector vector) throws ProtocolException {
+            long part1 = OpeningHandshake.keyPart("Sec-WebSocket-Key1", vector.key1());
+            long part2 = OpeningHandshake.keyPart("Sec-WebSocket-Key2", vector.key2());
+            assertEquals(vector.part1(), part1);
+            assertEquals(vector.part2(), part2);
+            assertArrayEquals(vector.response(), OpeningHandshake.response(part1, part2, vector.key3()));
         }
 
         @Test
@@ -166,10 +129,10 @@ class OpeningHandshakeTest {
         Validate() {
             set("Host", "example.com");
             set("Connection", "Upgrade");
-            set("sec-websocket-key2", KEY2);
+            set("sec-websocket-key2", EXAMPLE.key2());
             set("Sec-WebSocket-Protocol", "sample");
             set("Upgrade", "WebSocket");
-            set("SEC-WEBSOCKET-KEY1", KEY1);
+            set("SEC-WEBSOCKET-KEY1", EXAMPLE.key1());
             set("origin", "http://example.com");
         }
 
@@ -189,7 +152,7 @@ class OpeningHandshakeTest {
 
         @Test
         void exampleRequestIsValid() throws ProtocolException {
-            assertEquals(new OpeningHandshake.Request(829309203L, 259970620L, "http://example.com", "sample"),
+            assertEquals(new OpeningHandshake.Request(EXAMPLE.part1(), EXAMPLE.part2(), "http://example.com", "sample"),
                     validate());
         }
 
@@ -239,7 +202,7 @@ class OpeningHandshakeTest {
         @Test
         void lowercaseWebsocketIsAccepted() throws ProtocolException {
             set("Upgrade", "websocket");    // what Netty's client sends
-            assertEquals(829309203L, validate().part1());
+            assertEquals(EXAMPLE.part1(), validate().part1());
         }
 
         @Test
@@ -257,9 +220,9 @@ class OpeningHandshakeTest {
         @Test
         void connectionUpgradeAmongOtherTokens() throws ProtocolException {
             set("Connection", "keep-alive, Upgrade");
-            assertEquals(259970620L, validate().part2());
+            assertEquals(EXAMPLE.part2(), validate().part2());
             set("Connection", "keep-alive", "upgrade");     // the token in a second field
-            assertEquals(259970620L, validate().part2());
+            assertEquals(EXAMPLE.part2(), validate().part2());
         }
 
         @Test
@@ -291,7 +254,7 @@ class OpeningHandshakeTest {
 
         @Test
         void duplicatedKey() {
-            set("Sec-WebSocket-Key1", KEY1, KEY1);
+            set("Sec-WebSocket-Key1", EXAMPLE.key1(), EXAMPLE.key1());
             assertRejected("more than one Sec-WebSocket-Key1 header");
         }
 

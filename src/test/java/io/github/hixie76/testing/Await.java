@@ -15,17 +15,22 @@ public final class Await {
 
     /** Returns once {@code condition} holds; fails the test naming {@code what} when it does not by the deadline. */
     public static void until(String what, Duration deadline, BooleanSupplier condition) {
+        until(() -> what, deadline, condition);
+    }
+
+    /** As {@link #until(String, Duration, BooleanSupplier)}, with a message made at the deadline (figures then). */
+    public static void until(Supplier<String> what, Duration deadline, BooleanSupplier condition) {
         long end = System.nanoTime() + deadline.toNanos();
         long pauseMillis = 1;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - end > 0) {
-                throw new AssertionError("not within " + deadline.toMillis() + " ms: " + what);
+                throw new AssertionError("not within " + deadline.toMillis() + " ms: " + what.get());
             }
             try {
                 Thread.sleep(pauseMillis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted while waiting for: " + what, e);
+                throw new AssertionError("interrupted while waiting for: " + what.get(), e);
             }
             pauseMillis = Math.min(50, pauseMillis * 2);
         }

@@ -354,10 +354,11 @@ public final class DeploymentCheck {
                 throw new AssertionError("expected 101, got " + head.statusLine());
             }
             Thread.sleep(300);
-            raw.write(RawSocket.SPEC_KEY3);
-            String digest = new String(raw.readExactly(16), java.nio.charset.StandardCharsets.ISO_8859_1);
-            if (!digest.equals(RawSocket.SPEC_RESPONSE)) {
-                throw new AssertionError("expected the digest " + RawSocket.SPEC_RESPONSE + ", got " + digest);
+            raw.write(Draft.EXAMPLE.key3());
+            byte[] digest = raw.readExactly(16);
+            if (!java.util.Arrays.equals(digest, Draft.EXAMPLE.response())) {
+                throw new AssertionError("expected the digest " + Bytes.hex(Draft.EXAMPLE.response()) + ", got "
+                        + Bytes.hex(digest));
             }
         }
     }

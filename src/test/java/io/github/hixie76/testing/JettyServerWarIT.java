@@ -1,6 +1,5 @@
 package io.github.hixie76.testing;
 
-import static io.github.hixie76.testing.RawSocket.bytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -40,8 +39,8 @@ class JettyServerWarIT {
             // key3 in a later write: only Jetty's connection-level upgrade, reached from inside
             // the WAR's class loader, delivers it.
             Thread.sleep(300);
-            raw.write(RawSocket.SPEC_KEY3);
-            assertArrayEquals(bytes(RawSocket.SPEC_RESPONSE), raw.readExactly(16));
+            raw.write(Draft.EXAMPLE.key3());
+            assertArrayEquals(Draft.EXAMPLE.response(), raw.readExactly(16));
         }
     }
 

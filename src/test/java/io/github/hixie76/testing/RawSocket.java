@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,15 +16,10 @@ import java.util.Map;
 
 /**
  * A plain socket for byte-exact tests: writes exactly what the test says, reads the response
- * head and then raw bytes, with a read timeout on every wait.
+ * head and then raw bytes, with a read timeout on every wait. Free of JUnit, for
+ * {@link DeploymentCheck} too. Used by one thread.
  */
 public final class RawSocket implements Closeable {
-
-    /** The example request of the draft (§1.3, notes §1), for {@code path}; key3 not included. */
-    public static final String SPEC_KEY1 = "4 @1  46546xW%0l 1 5";
-    public static final String SPEC_KEY2 = "12998 5 Y3 1  .P00";
-    public static final String SPEC_KEY3 = "^n:ds[4U";
-    public static final String SPEC_RESPONSE = "8jKS'y:G*Co,Wxa-";
 
     private final Socket socket;
     private final InputStream in;
@@ -42,29 +38,56 @@ public final class RawSocket implements Closeable {
         out = socket.getOutputStream();
     }
 
-    /** The spec's request fields (in the spec's order) for a path, with the blank line. */
+    /**
+     * A socket on 127.0.0.1:{@code port} through the draft's example handshake for {@code path}:
+     * the 101 and the 16 bytes asserted, ready for frames.
+     */
+    public static RawSocket opened(int port, String path) throws IOException {
+        RawSocket raw = new RawSocket(port);
+        try {
+            return raw.handshake(path);
+        } catch (IOException | RuntimeException | Error e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    /** The draft's example request fields (in the draft's order, §1.3) for a path, with the blank line; no key3. */
     public static String specRequest(String path) {
         return "GET " + path + " HTTP/1.1\r\n"
                 + "Host: example.com\r\n"
                 + "Connection: Upgrade\r\n"
-                + "Sec-WebSocket-Key2: " + SPEC_KEY2 + "\r\n"
+                + "Sec-WebSocket-Key2: " + Draft.EXAMPLE.key2() + "\r\n"
                 + "Sec-WebSocket-Protocol: sample\r\n"
                 + "Upgrade: WebSocket\r\n"
-                + "Sec-WebSocket-Key1: " + SPEC_KEY1 + "\r\n"
+                + "Sec-WebSocket-Key1: " + Draft.EXAMPLE.key1() + "\r\n"
                 + "Origin: http://example.com\r\n"
                 + "\r\n";
     }
 
-    public static byte[] bytes(String iso) {
-        return iso.getBytes(StandardCharsets.ISO_8859_1);
+    /** A request head followed by the example's key3, in one write. */
+    public static byte[] withKey3(String request) {
+        return withKey3(request, 8);
     }
 
-    public static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            all.writeBytes(part);
+    /** A request head followed by the first {@code key3Bytes} bytes of the example's key3. */
+    public static byte[] withKey3(String request, int key3Bytes) {
+        return Bytes.concat(Bytes.latin1(request), Arrays.copyOf(Draft.EXAMPLE.key3(), key3Bytes));
+    }
+
+    /** Sends the draft's example request for {@code path} with key3; asserts the 101 and the 16 bytes. */
+    public RawSocket handshake(String path) throws IOException {
+        write(withKey3(specRequest(path)));
+        Head head = readHead();
+        if (head.status() != 101) {
+            throw new AssertionError("expected 101, got " + head.statusLine());
         }
-        return all.toByteArray();
+        byte[] response = readExactly(16);
+        if (!Arrays.equals(Draft.EXAMPLE.response(), response)) {
+            throw new AssertionError("expected the 16 bytes " + Bytes.hex(Draft.EXAMPLE.response()) + ", got "
+                    + Bytes.hex(response));
+        }
+        return this;
     }
 
     public RawSocket write(byte[] bytes) throws IOException {
@@ -74,7 +97,7 @@ public final class RawSocket implements Closeable {
     }
 
     public RawSocket write(String iso) throws IOException {
-        return write(bytes(iso));
+        return write(Bytes.latin1(iso));
     }
 
     /** Reads up to and including the blank line; returns the head without it. */
