@@ -18,9 +18,21 @@ import java.util.Map;
  * @param remoteAddress the peer as the container reports it
  * @param sessionAttributes the attributes of the client's HTTP session when it opened the
  *        connection (what the application stored at login, say), or empty without a session
+ * @param protocol the protocol the session speaks: {@value #HIXIE_76} or {@value #RFC_6455}
  */
 public record Handshake(URI uri, String origin, String subprotocol, Map<String, List<String>> headers,
-        Principal principal, InetSocketAddress remoteAddress, Map<String, Object> sessionAttributes) {
+        Principal principal, InetSocketAddress remoteAddress, Map<String, Object> sessionAttributes, String protocol) {
+
+    /** The 2010 draft, served by this project's engine. */
+    public static final String HIXIE_76 = "hixie-76";
+    /** RFC 6455, served through the container's {@code jakarta.websocket}. */
+    public static final String RFC_6455 = "rfc6455";
+
+    /** A hixie-76 handshake: as before the protocol was recorded. */
+    public Handshake(URI uri, String origin, String subprotocol, Map<String, List<String>> headers,
+            Principal principal, InetSocketAddress remoteAddress, Map<String, Object> sessionAttributes) {
+        this(uri, origin, subprotocol, headers, principal, remoteAddress, sessionAttributes, HIXIE_76);
+    }
 
     /** The first value of a request header, or null; the name is case-insensitive. */
     public String header(String name) {

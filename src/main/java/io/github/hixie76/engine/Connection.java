@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The engine of one hixie-76 connection, after the 101 headers: it waits for key3 and answers
@@ -34,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * be checked against the others under one lock; the queue, the executor and the timers it
  * drives are classes of their own.
  */
-public final class Connection implements Session, FrameSink {
+public final class Connection implements Session, FrameSink, Member {
 
     /**
      * Where the connection is. The closing handshake is two half-closes: CLOSE_SENT (ours is
@@ -44,9 +43,8 @@ public final class Connection implements Session, FrameSink {
     public enum State { AWAIT_KEY3, OPEN, CLOSE_SENT, CLOSE_RECEIVED, CLOSED }
 
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
-    private static final AtomicLong IDS = new AtomicLong();
 
-    private final String id = Long.toString(IDS.incrementAndGet());
+    private final String id = SessionGroup.nextId();
     private final Wire wire;
     private final Endpoint endpoint;
     private final Handshake handshake;
@@ -207,6 +205,16 @@ public final class Connection implements Session, FrameSink {
     }
 
     @Override
+    public boolean deliver(String text, ByteBuffer hixie76Frame) {
+        return offer(hixie76Frame.duplicate(), null);
+    }
+
+    @Override
+    public String protocol() {
+        return Handshake.HIXIE_76;
+    }
+
+    @Override
     public void close() {
         synchronized (this) {
             if (state != State.OPEN) {
@@ -360,6 +368,7 @@ public final class Connection implements Session, FrameSink {
     }
 
     /** The application is stopping: a best-effort FF 00, then the end, without waiting for an answer. */
+    @Override
     public void shutdown() {
         sendCloseIfIdle();
         terminate(null);

@@ -3,33 +3,44 @@ package io.github.hixie76.engine;
 import io.github.hixie76.protocol.FrameEncoder;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The connections of one endpoint: all of them from the upgrade to the end (for the
- * connection limit and for shutdown), and the open sessions among them (for broadcast).
- * Thread-safe.
+ * The sessions of one endpoint, of both protocols: all of them from the upgrade to the end
+ * (for the connection limit, counted across protocols, and for shutdown), and the open ones
+ * among them (for broadcast). Thread-safe.
  */
 public final class SessionGroup {
 
-    private final Set<Connection> all = ConcurrentHashMap.newKeySet();
-    private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+    private static final AtomicLong IDS = new AtomicLong();
 
-    /** A connection has started (it waits for key3). */
-    void started(Connection connection) {
-        all.add(connection);
+    private final Set<Member> all = ConcurrentHashMap.newKeySet();
+    private final Set<Member> open = ConcurrentHashMap.newKeySet();
+
+    /** A session id unique among the sessions of this server, whatever their protocol. */
+    public static String nextId() {
+        return Long.toString(IDS.incrementAndGet());
     }
 
-    /** A connection has opened: broadcasts reach it. */
-    void opened(Connection connection) {
-        open.add(connection);
+    /** A member has started (a hixie-76 connection then waits for key3). */
+    public void started(Member member) {
+        all.add(member);
     }
 
-    /** A connection has ended; idempotent. */
-    void ended(Connection connection) {
-        open.remove(connection);
-        all.remove(connection);
+    /** A member has opened: broadcasts reach it. */
+    public void opened(Member member) {
+        all.add(member);
+        open.add(member);
+    }
+
+    /** A member has ended; idempotent. */
+    public void ended(Member member) {
+        open.remove(member);
+        all.remove(member);
     }
 
     /** Open sessions. */
@@ -37,22 +48,31 @@ public final class SessionGroup {
         return open.size();
     }
 
-    /** Connections from the upgrade to the end, those still waiting for key3 included. */
+    /** Open sessions by protocol, for the metrics. */
+    public Map<String, Integer> openCountByProtocol() {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (Member member : open) {
+            counts.merge(member.protocol(), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    /** Sessions from the upgrade to the end, hixie-76 connections still waiting for key3 included. */
     public int connectionCount() {
         return all.size();
     }
 
-    /** Every connection, for shutdown. */
-    public List<Connection> snapshot() {
+    /** Every member, for shutdown. */
+    public List<Member> snapshot() {
         return List.copyOf(all);
     }
 
-    /** Encodes once and queues the same bytes for every open session; returns how many took it. */
+    /** Encodes the hixie-76 frame once and queues the message for every open session; returns how many took it. */
     public int broadcast(String text) {
         ByteBuffer frame = FrameEncoder.text(text);
         int queued = 0;
-        for (Connection connection : open) {
-            if (connection.offer(frame.duplicate(), null)) {
+        for (Member member : open) {
+            if (member.deliver(text, frame)) {
                 queued++;
             }
         }

@@ -5,6 +5,7 @@ import io.github.hixie76.api.Handshake;
 import io.github.hixie76.engine.Connection;
 import io.github.hixie76.engine.EndpointContext;
 import io.github.hixie76.engine.Limits;
+import io.github.hixie76.engine.Member;
 import io.github.hixie76.engine.SessionGroup;
 import io.github.hixie76.engine.ThreadScheduler;
 import io.github.hixie76.protocol.Location;
@@ -104,8 +105,8 @@ final class EndpointHost {
      * endpoint's {@code onClose}, then ends; the timer thread and the metrics go.
      */
     void close() {
-        for (Connection connection : group.snapshot()) {
-            connection.shutdown();
+        for (Member member : group.snapshot()) {
+            member.shutdown();
         }
         timer.shutdown();
         published.withdraw();
