@@ -62,9 +62,11 @@ class ConnectionTest {
     private static final Duration SHORT = Duration.ofMillis(200);
     private static final Duration LONG = Duration.ofSeconds(60);
     /** Timers that must not fire during a test. */
-    private static final EndpointConfig QUIET = new EndpointConfig(1 << 20, 4L << 20, LONG, LONG, List.of());
+    private static final EndpointConfig QUIET =
+            EndpointConfig.builder().handshakeTimeout(LONG).closeTimeout(LONG).build();
     /** Timers a test waits for. */
-    private static final EndpointConfig TIMED = new EndpointConfig(1 << 20, 4L << 20, SHORT, SHORT, List.of());
+    private static final EndpointConfig TIMED =
+            EndpointConfig.builder().handshakeTimeout(SHORT).closeTimeout(SHORT).build();
 
     private static final Handshake HANDSHAKE = new Handshake(URI.create("ws://example.com/demo"),
             "http://example.com", null, Map.of(), null, new InetSocketAddress("127.0.0.1", 40000), Map.of());
@@ -949,7 +951,8 @@ class ConnectionTest {
     }
 
     private static EndpointConfig config(int maxMessageSize, long maxOutboundBytes) {
-        return new EndpointConfig(maxMessageSize, maxOutboundBytes, LONG, LONG, List.of());
+        return EndpointConfig.builder().maxMessageSize(maxMessageSize).maxOutboundBytes(maxOutboundBytes)
+                .handshakeTimeout(LONG).closeTimeout(LONG).build();
     }
 
     /** Waits until the timer thread has run everything that was due. */
