@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.hixie76.client.HandshakeException;
 import io.github.hixie76.client.Hixie76Client;
 import io.github.hixie76.testing.JettyServer;
+import io.github.hixie76.testing.Rejections;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ class ShouterTest {
     @Test
     void shoutsBack() throws Exception {
         Hixie76Client client = SERVER.connect(SERVER.uri("/shout"),
-                Hixie76Client.Options.defaults().subprotocol("shout.v1"));
+                Hixie76Client.Options.builder().subprotocol("shout.v1").build());
         client.send("hello, wörld");
         assertEquals("HELLO, WÖRLD", client.awaitMessage(WAIT));
     }
@@ -38,8 +39,8 @@ class ShouterTest {
 
     @Test
     void refusesAnotherSubprotocol() throws Exception {
-        HandshakeException refusal = Hixie76Client.expectRejection(SERVER.uri("/shout"),
-                Hixie76Client.Options.defaults().subprotocol("whisper"), 400);
+        HandshakeException refusal = Rejections.expectRejection(SERVER.uri("/shout"),
+                Hixie76Client.Options.builder().subprotocol("whisper").build(), 400);
         assertTrue(refusal.body().contains("shout.v1"), refusal.body());
     }
 }

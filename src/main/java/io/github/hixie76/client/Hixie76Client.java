@@ -3,10 +3,8 @@ package io.github.hixie76.client;
 import io.github.hixie76.protocol.FrameDecoder;
 import io.github.hixie76.protocol.FrameEncoder;
 import io.github.hixie76.protocol.FrameSink;
-import io.github.hixie76.protocol.OpeningHandshake;
 import io.github.hixie76.protocol.ProtocolException;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,18 +14,10 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javax.net.SocketFactory;
@@ -44,6 +34,7 @@ import javax.net.ssl.SSLSocketFactory;
  * <p>One thread may send ({@link #send}, {@link #writeRaw}, {@link #sendClose}) while another
  * receives ({@link #receive}, {@link #awaitMessage}, {@link #awaitClose}, {@link #awaitEnd});
  * beyond that, one thread uses a client at a time. {@link #close} reads as well as writes.
+ * {@link Options} are immutable and may be shared between threads and clients.
  */
 public final class Hixie76Client implements Closeable {
 
@@ -70,7 +61,8 @@ public final class Hixie76Client implements Closeable {
     }
 
     /**
-     * Connection options.
+     * Connection options: immutable and thread-safe, made with {@link #builder()} (a
+     * {@link Builder} is for one thread).
      *
      * @param origin the Origin header; null derives {@code http://host[:port]} from the URL
      * @param subprotocol Sec-WebSocket-Protocol to request, or null
@@ -90,51 +82,141 @@ public final class Hixie76Client implements Closeable {
             return new Options(null, null, Duration.ofSeconds(10), Duration.ofSeconds(10), false, 64 << 20, null, null);
         }
 
+        /** A builder that starts from {@link #defaults()}. */
+        public static Builder builder() {
+            return defaults().toBuilder();
+        }
+
+        /** A builder that starts from these options. */
+        public Builder toBuilder() {
+            return new Builder(this);
+        }
+
+        /** @deprecated use {@code toBuilder().origin(value).build()} */
+        @Deprecated
         public Options origin(String value) {
-            return new Options(value, subprotocol, connectTimeout, readTimeout, key3AsBody, maxMessageSize, socketFactory,
-                    trace);
+            return toBuilder().origin(value).build();
         }
 
+        /** @deprecated use {@code toBuilder().subprotocol(value).build()} */
+        @Deprecated
         public Options subprotocol(String value) {
-            return new Options(origin, value, connectTimeout, readTimeout, key3AsBody, maxMessageSize, socketFactory,
-                    trace);
+            return toBuilder().subprotocol(value).build();
         }
 
+        /** @deprecated use {@code toBuilder().connectTimeout(value).build()} */
+        @Deprecated
         public Options connectTimeout(Duration value) {
-            return new Options(origin, subprotocol, value, readTimeout, key3AsBody, maxMessageSize, socketFactory, trace);
+            return toBuilder().connectTimeout(value).build();
         }
 
+        /** @deprecated use {@code toBuilder().readTimeout(value).build()} */
+        @Deprecated
         public Options readTimeout(Duration value) {
-            return new Options(origin, subprotocol, connectTimeout, value, key3AsBody, maxMessageSize, socketFactory, trace);
+            return toBuilder().readTimeout(value).build();
         }
 
+        /** @deprecated use {@code toBuilder().key3AsBody(value).build()} */
+        @Deprecated
         public Options key3AsBody(boolean value) {
-            return new Options(origin, subprotocol, connectTimeout, readTimeout, value, maxMessageSize, socketFactory, trace);
+            return toBuilder().key3AsBody(value).build();
         }
 
+        /** @deprecated use {@code toBuilder().maxMessageSize(value).build()} */
+        @Deprecated
         public Options maxMessageSize(int value) {
-            return new Options(origin, subprotocol, connectTimeout, readTimeout, key3AsBody, value, socketFactory, trace);
+            return toBuilder().maxMessageSize(value).build();
         }
 
+        /** @deprecated use {@code toBuilder().socketFactory(value).build()} */
+        @Deprecated
         public Options socketFactory(SocketFactory value) {
-            return new Options(origin, subprotocol, connectTimeout, readTimeout, key3AsBody, maxMessageSize, value, trace);
+            return toBuilder().socketFactory(value).build();
         }
 
+        /** @deprecated use {@code toBuilder().trace(value).build()} */
+        @Deprecated
         public Options trace(HandshakeTrace value) {
-            return new Options(origin, subprotocol, connectTimeout, readTimeout, key3AsBody, maxMessageSize, socketFactory,
-                    value);
+            return toBuilder().trace(value).build();
         }
 
-        private void report(HandshakePart part, byte[] bytes) {
+        void report(HandshakePart part, byte[] bytes) {
             if (trace != null) {
                 trace.onBytes(part, bytes.clone());
             }
         }
-    }
 
-    private static final int MAX_HEAD = 16 * 1024;
-    private static final int CRLF_CRLF = 0x0D0A0D0A;
-    private static final Random RANDOM = new SecureRandom();
+        /**
+         * Collects the values of one {@link Options}; a setter per record component, named as
+         * it is. Not thread-safe: one thread fills a builder.
+         */
+        public static final class Builder {
+            private String origin;
+            private String subprotocol;
+            private Duration connectTimeout;
+            private Duration readTimeout;
+            private boolean key3AsBody;
+            private int maxMessageSize;
+            private SocketFactory socketFactory;
+            private HandshakeTrace trace;
+
+            private Builder(Options from) {
+                origin = from.origin;
+                subprotocol = from.subprotocol;
+                connectTimeout = from.connectTimeout;
+                readTimeout = from.readTimeout;
+                key3AsBody = from.key3AsBody;
+                maxMessageSize = from.maxMessageSize;
+                socketFactory = from.socketFactory;
+                trace = from.trace;
+            }
+
+            public Builder origin(String value) {
+                origin = value;
+                return this;
+            }
+
+            public Builder subprotocol(String value) {
+                subprotocol = value;
+                return this;
+            }
+
+            public Builder connectTimeout(Duration value) {
+                connectTimeout = value;
+                return this;
+            }
+
+            public Builder readTimeout(Duration value) {
+                readTimeout = value;
+                return this;
+            }
+
+            public Builder key3AsBody(boolean value) {
+                key3AsBody = value;
+                return this;
+            }
+
+            public Builder maxMessageSize(int value) {
+                maxMessageSize = value;
+                return this;
+            }
+
+            public Builder socketFactory(SocketFactory value) {
+                socketFactory = value;
+                return this;
+            }
+
+            public Builder trace(HandshakeTrace value) {
+                trace = value;
+                return this;
+            }
+
+            public Options build() {
+                return new Options(origin, subprotocol, connectTimeout, readTimeout, key3AsBody, maxMessageSize,
+                        socketFactory, trace);
+            }
+        }
+    }
 
     private final Socket socket;
     private final InputStream in;
@@ -165,95 +247,50 @@ public final class Hixie76Client implements Closeable {
 
     /** Opens the connection and completes the handshake, or throws {@link HandshakeException}. */
     public static Hixie76Client connect(URI uri, Options options) throws IOException {
-        boolean secure = "wss".equalsIgnoreCase(uri.getScheme());
-        if (!secure && !"ws".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-            throw new IllegalArgumentException("expected a ws:// or wss:// URL with a host, got " + uri);
-        }
-        String host = uri.getHost().toLowerCase(Locale.ROOT);
-        int port = uri.getPort() > 0 ? uri.getPort() : secure ? 443 : 80;
-        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-        String location = OpeningHandshake.location(secure, host, port, path, uri.getRawQuery());
-        String authority = location.substring(location.indexOf("//") + 2, location.indexOf('/', location.indexOf("//") + 2));
-        String resource = location.substring(location.indexOf('/', location.indexOf("//") + 2));
-        String origin = options.origin() != null ? options.origin() : "http://" + authority;
-
-        Socket socket = socketFactory(secure, options).createSocket();
+        WebSocketUrl url = WebSocketUrl.of(uri);
+        Socket socket = socketFactory(url.secure(), options).createSocket();
         try {
             if (socket instanceof SSLSocket ssl) {
                 checkHostName(ssl);
             }
-            socket.connect(new InetSocketAddress(uri.getHost(), port), (int) options.connectTimeout().toMillis());
+            socket.connect(new InetSocketAddress(uri.getHost(), url.port()), (int) options.connectTimeout().toMillis());
             socket.setSoTimeout((int) options.readTimeout().toMillis());
             socket.setTcpNoDelay(true);
-            String key1 = OpeningHandshake.generateKey(RANDOM);
-            String key2 = OpeningHandshake.generateKey(RANDOM);
-            byte[] key3 = new byte[OpeningHandshake.KEY3_LENGTH];
-            RANDOM.nextBytes(key3);
-            byte[] request = request(resource, authority, origin, key1, key2, options);
-            options.report(HandshakePart.REQUEST_HEAD, request);
-            options.report(HandshakePart.KEY3, key3);
-            // Headers and key3 in one write, as browsers send them: a server on Jetty loses a
-            // key3 that arrives in a later segment (notes §5).
-            OutputStream out = socket.getOutputStream();
-            out.write(concat(request, key3));
-            out.flush();
-
             InputStream in = new BufferedInputStream(socket.getInputStream());
-            Map<String, List<String>> headers = readHead(in, options);
-            check(headers, "upgrade", "WebSocket", true);
-            check(headers, "connection", "upgrade", false);
-            check(headers, "sec-websocket-origin", origin, true);
-            check(headers, "sec-websocket-location", location, true);
-            if (options.subprotocol() != null) {
-                check(headers, "sec-websocket-protocol", options.subprotocol(), true);
-            }
-            byte[] expected = OpeningHandshake.response(OpeningHandshake.keyPart("Sec-WebSocket-Key1", key1),
-                    OpeningHandshake.keyPart("Sec-WebSocket-Key2", key2), key3);
-            byte[] got = in.readNBytes(OpeningHandshake.RESPONSE_LENGTH);
-            options.report(HandshakePart.RESPONSE_DIGEST, got);
-            if (got.length < expected.length) {
-                throw new HandshakeException("challenge response: expected " + expected.length + " bytes, got "
-                        + got.length + " before the connection ended", 101, "");
-            }
-            if (!Arrays.equals(expected, got)) {
-                throw new HandshakeException("challenge response: expected " + HexFormat.of().formatHex(expected)
-                        + ", got " + HexFormat.of().formatHex(got), 101, "");
-            }
-            return new Hixie76Client(socket, in, headers, options);
+            ResponseHead head = ClientHandshake.run(socket.getOutputStream(), in, url, options);
+            return new Hixie76Client(socket, in, head.fields(), options);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
-        } catch (ProtocolException e) {
-            socket.close();
-            throw new IllegalStateException("a generated key failed its own check", e);
         }
     }
 
     /**
-     * For tests of refusals: opens a handshake that the server must refuse with
-     * {@code expectedStatus}, and returns the refusal (its {@link HandshakeException#body()} is
-     * the server's reason).
+     * Throws {@link AssertionError} unless the server refuses the handshake with
+     * {@code expectedStatus}, and returns the refusal.
      *
-     * @throws AssertionError when the server accepted the handshake (the connection is then
-     *     closed) or refused it with another status, or a client check failed on a 101
-     * @throws IOException when no HTTP answer came (connect failure, timeout)
+     * @deprecated a test helper: use {@code io.github.hixie76.testing.Rejections} of the testing jar
      */
+    @Deprecated(forRemoval = true)
     public static HandshakeException expectRejection(URI uri, Options options, int expectedStatus) throws IOException {
+        String expected = "expected the handshake to be refused with " + expectedStatus;
         try {
-            Hixie76Client accepted = connect(uri, options);
-            accepted.close();
+            connect(uri, options).close();
         } catch (HandshakeException refused) {
-            if (refused.status() == expectedStatus) {
-                return refused;
+            if (refused.status() != expectedStatus) {
+                throw new AssertionError(expected + ", got: " + refused.getMessage(), refused);
             }
-            throw new AssertionError("expected the handshake to be refused with " + expectedStatus + ", got: "
-                    + refused.getMessage(), refused);
+            return refused;
         }
-        throw new AssertionError("expected the handshake to be refused with " + expectedStatus
-                + ", but the server accepted it (101)");
+        throw new AssertionError(expected + ", but the server accepted it (101)");
     }
 
-    /** {@link #expectRejection(URI, Options, int)} with the default options. */
+    /**
+     * {@link #expectRejection(URI, Options, int)} with the default options.
+     *
+     * @deprecated a test helper: use {@code io.github.hixie76.testing.Rejections} of the testing jar
+     */
+    @Deprecated(forRemoval = true)
     public static HandshakeException expectRejection(URI uri, int expectedStatus) throws IOException {
         return expectRejection(uri, Options.defaults(), expectedStatus);
     }
@@ -423,31 +460,6 @@ public final class Hixie76Client implements Closeable {
         }
     }
 
-    private static byte[] request(String resource, String authority, String origin, String key1, String key2,
-            Options options) {
-        StringBuilder request = new StringBuilder()
-                .append("GET ").append(resource).append(" HTTP/1.1\r\n")
-                .append("Upgrade: WebSocket\r\n")
-                .append("Connection: Upgrade\r\n")
-                .append("Host: ").append(authority).append("\r\n")
-                .append("Origin: ").append(origin).append("\r\n")
-                .append("Sec-WebSocket-Key1: ").append(key1).append("\r\n")
-                .append("Sec-WebSocket-Key2: ").append(key2).append("\r\n");
-        if (options.subprotocol() != null) {
-            request.append("Sec-WebSocket-Protocol: ").append(options.subprotocol()).append("\r\n");
-        }
-        if (options.key3AsBody()) {
-            request.append("Content-Length: 8\r\n");
-        }
-        return request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    private static byte[] concat(byte[] head, byte[] tail) {
-        byte[] all = Arrays.copyOf(head, head.length + tail.length);
-        System.arraycopy(tail, 0, all, head.length, tail.length);
-        return all;
-    }
-
     private static SocketFactory socketFactory(boolean secure, Options options) {
         if (!secure) {
             return options.socketFactory() != null ? options.socketFactory() : SocketFactory.getDefault();
@@ -460,85 +472,5 @@ public final class Hixie76Client implements Closeable {
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         socket.setSSLParameters(parameters);
-    }
-
-    /** Reads the status line and header fields; a status other than 101 throws with the body. */
-    private static Map<String, List<String>> readHead(InputStream in, Options options) throws IOException {
-        byte[] raw = readHeadBytes(in);
-        options.report(HandshakePart.RESPONSE_HEAD, raw);
-        List<String> lines = new ArrayList<>(List.of(
-                new String(raw, 0, raw.length - 4, StandardCharsets.ISO_8859_1).split("\r\n", -1)));
-        String status = lines.get(0);
-        String[] parts = status.split(" ", 3);
-        if (status.length() < 7 || parts.length < 3) {
-            throw new HandshakeException("status line: expected 'HTTP/1.1 101 ...', got '" + status + "'", -1, "");
-        }
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (String field : lines.subList(1, lines.size())) {
-            int colon = field.indexOf(':');
-            if (colon <= 0) {
-                throw new HandshakeException("header field: expected 'name: value', got '" + field + "'", -1, "");
-            }
-            headers.computeIfAbsent(field.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-                    .add(field.substring(colon + 1).trim());
-        }
-        if (!"101".equals(parts[1])) {
-            int code = parseStatus(parts[1]);
-            String body = readBody(in, headers);
-            throw new HandshakeException("status: expected 101, got '" + status + "'"
-                    + (body.isEmpty() ? "" : " (" + body.strip() + ")"), code, body);
-        }
-        return headers;
-    }
-
-    /** The response head through its blank line (CR LF CR LF), at most {@value #MAX_HEAD} bytes. */
-    private static byte[] readHeadBytes(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int lastFour = 0;
-        while (lastFour != CRLF_CRLF) {
-            int b = in.read();
-            if (b < 0) {
-                throw new HandshakeException("response: ended after " + head.size()
-                        + " bytes, before its header fields ended", -1, "");
-            }
-            if (head.size() == MAX_HEAD) {
-                throw new HandshakeException("response: header fields longer than " + MAX_HEAD + " bytes", -1, "");
-            }
-            head.write(b);
-            lastFour = lastFour << 8 | b;
-        }
-        return head.toByteArray();
-    }
-
-    private static int parseStatus(String code) {
-        try {
-            return Integer.parseInt(code);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
-    private static String readBody(InputStream in, Map<String, List<String>> headers) {
-        try {
-            List<String> length = headers.getOrDefault("content-length", List.of());
-            int limit = length.isEmpty() ? 4096 : Math.min(4096, Integer.parseInt(length.get(0)));
-            return new String(in.readNBytes(limit), StandardCharsets.UTF_8);
-        } catch (IOException | NumberFormatException e) {
-            return "";
-        }
-    }
-
-    private static void check(Map<String, List<String>> headers, String name, String expected, boolean exact)
-            throws HandshakeException {
-        List<String> values = headers.getOrDefault(name, List.of());
-        if (values.size() != 1) {
-            throw new HandshakeException(name + ": expected exactly one field, got " + values.size()
-                    + (values.isEmpty() ? "" : " " + values), 101, "");
-        }
-        String got = values.get(0);
-        boolean ok = exact ? got.equals(expected) : got.equalsIgnoreCase(expected);
-        if (!ok) {
-            throw new HandshakeException(name + ": expected '" + expected + "', got '" + got + "'", 101, "");
-        }
     }
 }

@@ -115,9 +115,12 @@ public final class Wscat {
     }
 
     private Hixie76Client.Options options() {
-        Hixie76Client.Options options = Hixie76Client.Options.defaults()
+        Hixie76Client.Options.Builder options = Hixie76Client.Options.builder()
                 .origin(arguments.origin()).subprotocol(arguments.subprotocol()).socketFactory(arguments.sslSocketFactory());
-        return arguments.verbose() ? options.trace(this::trace) : options;
+        if (arguments.verbose()) {
+            options.trace(this::trace);
+        }
+        return options.build();
     }
 
     /** Waits for the end of the connection: after end of input, only for the server's answer. */

@@ -8,9 +8,9 @@ import java.util.function.Function;
 /**
  * The limits and policies of one endpoint. Immutable and thread-safe.
  *
- * <p>Built from parameters by {@link #fromParameters}; each name below is a servlet init-param,
- * or a context-param with the prefix {@code hixie76.} that applies to every endpoint of the
- * application:
+ * <p>Built in code by {@link #builder()}, or from parameters by {@link #fromParameters}; each
+ * name below is a servlet init-param, or a context-param with the prefix {@code hixie76.} that
+ * applies to every endpoint of the application:
  *
  * <table>
  * <caption>Parameters</caption>
@@ -49,26 +49,49 @@ public record EndpointConfig(int maxMessageSize, long maxOutboundBytes, Duration
         allowedOrigins = List.copyOf(allowedOrigins);
     }
 
-    /** The limits of the first releases; the later fields keep their defaults. */
+    /**
+     * The limits of the first releases; the later fields keep their defaults.
+     *
+     * @deprecated use {@link #builder()}, which names each value
+     */
+    @Deprecated
     public EndpointConfig(int maxMessageSize, long maxOutboundBytes, Duration handshakeTimeout, Duration closeTimeout,
             List<String> subprotocols) {
-        this(maxMessageSize, maxOutboundBytes, handshakeTimeout, closeTimeout, subprotocols, List.of(), 10_000,
-                Duration.ZERO);
+        this(builder().maxMessageSize(maxMessageSize).maxOutboundBytes(maxOutboundBytes)
+                .handshakeTimeout(handshakeTimeout).closeTimeout(closeTimeout).subprotocols(subprotocols));
     }
 
+    private EndpointConfig(Builder b) {
+        this(b.maxMessageSize, b.maxOutboundBytes, b.handshakeTimeout, b.closeTimeout, b.subprotocols, b.allowedOrigins,
+                b.maxConnections, b.idleTimeout);
+    }
+
+    /** A builder that starts from {@link #DEFAULTS}. */
+    public static Builder builder() {
+        return DEFAULTS.toBuilder();
+    }
+
+    /** A builder that starts from this config's values. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** @deprecated use {@code toBuilder().allowedOrigins(origins).build()} */
+    @Deprecated
     public EndpointConfig withAllowedOrigins(List<String> origins) {
-        return new EndpointConfig(maxMessageSize, maxOutboundBytes, handshakeTimeout, closeTimeout, subprotocols,
-                origins, maxConnections, idleTimeout);
+        return toBuilder().allowedOrigins(origins).build();
     }
 
+    /** @deprecated use {@code toBuilder().maxConnections(connections).build()} */
+    @Deprecated
     public EndpointConfig withMaxConnections(int connections) {
-        return new EndpointConfig(maxMessageSize, maxOutboundBytes, handshakeTimeout, closeTimeout, subprotocols,
-                allowedOrigins, connections, idleTimeout);
+        return toBuilder().maxConnections(connections).build();
     }
 
+    /** @deprecated use {@code toBuilder().idleTimeout(timeout).build()} */
+    @Deprecated
     public EndpointConfig withIdleTimeout(Duration timeout) {
-        return new EndpointConfig(maxMessageSize, maxOutboundBytes, handshakeTimeout, closeTimeout, subprotocols,
-                allowedOrigins, maxConnections, timeout);
+        return toBuilder().idleTimeout(timeout).build();
     }
 
     /** Whether a client with this Origin may connect. */
@@ -127,5 +150,77 @@ public record EndpointConfig(int maxMessageSize, long maxOutboundBytes, Duration
     private static List<String> list(String value) {
         return value == null ? List.of()
                 : Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /**
+     * Collects the values of one config; {@link #build()} checks them as the record's
+     * constructor does. A setter per record component, named as it is. Not thread-safe: one
+     * thread fills a builder.
+     */
+    public static final class Builder {
+        private int maxMessageSize;
+        private long maxOutboundBytes;
+        private Duration handshakeTimeout;
+        private Duration closeTimeout;
+        private List<String> subprotocols;
+        private List<String> allowedOrigins;
+        private int maxConnections;
+        private Duration idleTimeout;
+
+        private Builder(EndpointConfig from) {
+            maxMessageSize = from.maxMessageSize;
+            maxOutboundBytes = from.maxOutboundBytes;
+            handshakeTimeout = from.handshakeTimeout;
+            closeTimeout = from.closeTimeout;
+            subprotocols = from.subprotocols;
+            allowedOrigins = from.allowedOrigins;
+            maxConnections = from.maxConnections;
+            idleTimeout = from.idleTimeout;
+        }
+
+        public Builder maxMessageSize(int value) {
+            maxMessageSize = value;
+            return this;
+        }
+
+        public Builder maxOutboundBytes(long value) {
+            maxOutboundBytes = value;
+            return this;
+        }
+
+        public Builder handshakeTimeout(Duration value) {
+            handshakeTimeout = value;
+            return this;
+        }
+
+        public Builder closeTimeout(Duration value) {
+            closeTimeout = value;
+            return this;
+        }
+
+        public Builder subprotocols(List<String> value) {
+            subprotocols = value;
+            return this;
+        }
+
+        public Builder allowedOrigins(List<String> value) {
+            allowedOrigins = value;
+            return this;
+        }
+
+        public Builder maxConnections(int value) {
+            maxConnections = value;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration value) {
+            idleTimeout = value;
+            return this;
+        }
+
+        /** The config of these values; IllegalArgumentException when one is out of range. */
+        public EndpointConfig build() {
+            return new EndpointConfig(this);
+        }
     }
 }

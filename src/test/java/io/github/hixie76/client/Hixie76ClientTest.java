@@ -12,8 +12,10 @@ import io.github.hixie76.api.Session;
 import io.github.hixie76.client.Hixie76Client.HandshakePart;
 import io.github.hixie76.testing.JettyServer;
 import io.github.hixie76.testing.OneShotServer;
+import io.github.hixie76.testing.Rejections;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,9 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The client's waits (each with its timeout), its refusal helper and its handshake trace,
- * against embedded Jetty, and against a one-connection fake server for answers Jetty never
- * gives (no closing handshake, a wrong digest).
+ * The client's waits (each with its timeout), its request head, its handshake trace and its
+ * deprecated refusal helper, against embedded Jetty, and against a one-connection fake server
+ * for answers Jetty never gives (no closing handshake, a wrong digest).
  */
 class Hixie76ClientTest {
 
@@ -105,26 +107,18 @@ class Hixie76ClientTest {
     }
 
     @Test
-    void expectRejectionReturnsTheRefusal() throws Exception {
-        HandshakeException refusal = Hixie76Client.expectRejection(SERVER.uri("/nowhere"), 404);
-        assertEquals(404, refusal.status());
-    }
-
-    @Test
-    void expectRejectionFailsWhenTheServerAccepts() {
-        AssertionError failure = assertThrows(AssertionError.class,
+    @SuppressWarnings("removal")
+    void theDeprecatedRefusalHelperStillWorks() throws Exception {
+        assertEquals(404, Hixie76Client.expectRejection(SERVER.uri("/nowhere"), 404).status());
+        AssertionError accepted = assertThrows(AssertionError.class,
                 () -> Hixie76Client.expectRejection(SERVER.uri("/scripted"), 404));
         assertEquals("expected the handshake to be refused with 404, but the server accepted it (101)",
-                failure.getMessage());
-    }
-
-    @Test
-    void expectRejectionFailsOnAnotherStatus() {
-        AssertionError failure = assertThrows(AssertionError.class,
+                accepted.getMessage());
+        AssertionError other = assertThrows(AssertionError.class,
                 () -> Hixie76Client.expectRejection(SERVER.uri("/nowhere"), Hixie76Client.Options.defaults(), 400));
-        assertTrue(failure.getMessage().startsWith(
+        assertTrue(other.getMessage().startsWith(
                 "expected the handshake to be refused with 400, got: status: expected 101, got 'HTTP/1.1 404 "),
-                failure.getMessage());
+                other.getMessage());
     }
 
     @Test
@@ -140,10 +134,10 @@ class Hixie76ClientTest {
     void traceSeesEachPartOfTheHandshakeInOrder() throws Exception {
         List<HandshakePart> parts = new ArrayList<>();
         List<byte[]> bytes = new ArrayList<>();
-        Hixie76Client.Options options = Hixie76Client.Options.defaults().trace((part, b) -> {
+        Hixie76Client.Options options = Hixie76Client.Options.builder().trace((part, b) -> {
             parts.add(part);
             bytes.add(b);
-        });
+        }).build();
         SERVER.connect(SERVER.uri("/scripted"), options);
         assertEquals(List.of(HandshakePart.REQUEST_HEAD, HandshakePart.KEY3, HandshakePart.RESPONSE_HEAD,
                 HandshakePart.RESPONSE_DIGEST), parts);
@@ -158,23 +152,47 @@ class Hixie76ClientTest {
     void traceSeesARefusal() throws Exception {
         List<HandshakePart> parts = new ArrayList<>();
         List<String> heads = new ArrayList<>();
-        Hixie76Client.Options options = Hixie76Client.Options.defaults().trace((part, b) -> {
+        Hixie76Client.Options options = Hixie76Client.Options.builder().trace((part, b) -> {
             parts.add(part);
             heads.add(new String(b, StandardCharsets.ISO_8859_1));
-        });
-        Hixie76Client.expectRejection(SERVER.uri("/nowhere"), options, 404);
+        }).build();
+        Rejections.expectRejection(SERVER.uri("/nowhere"), options, 404);
         assertEquals(List.of(HandshakePart.REQUEST_HEAD, HandshakePart.KEY3, HandshakePart.RESPONSE_HEAD), parts);
         assertTrue(heads.get(2).startsWith("HTTP/1.1 404 "), heads.get(2));
     }
 
     @Test
+    void theRequestHeadNamesTheRawResourceAndTheHostWithItsPort() throws Exception {
+        List<String> heads = new ArrayList<>();
+        Hixie76Client.Options options = Hixie76Client.Options.builder().subprotocol("chat").trace((part, b) -> {
+            if (part == HandshakePart.REQUEST_HEAD) {
+                heads.add(new String(b, StandardCharsets.ISO_8859_1));
+            }
+        }).build();
+        try (OneShotServer server = new OneShotServer(OneShotServer::accept)) {
+            URI uri = server.uri("/a%20b/c?x=1&y=%2F");
+            Hixie76Client.connect(uri, options).close();
+            String authority = "127.0.0.1:" + uri.getPort();
+            assertEquals("GET /a%20b/c?x=1&y=%2F HTTP/1.1\r\n"
+                    + "Upgrade: WebSocket\r\n"
+                    + "Connection: Upgrade\r\n"
+                    + "Host: " + authority + "\r\n"
+                    + "Origin: http://" + authority + "\r\n"
+                    + "Sec-WebSocket-Key1: K\r\n"
+                    + "Sec-WebSocket-Key2: K\r\n"
+                    + "Sec-WebSocket-Protocol: chat\r\n"
+                    + "\r\n", heads.get(0).replaceAll("(Sec-WebSocket-Key[12]): [^\r]+", "$1: K"));
+        }
+    }
+
+    @Test
     void aWrongDigestNamesBothValues() throws Exception {
         List<byte[]> digests = new ArrayList<>();
-        Hixie76Client.Options options = Hixie76Client.Options.defaults().trace((part, b) -> {
+        Hixie76Client.Options options = Hixie76Client.Options.builder().trace((part, b) -> {
             if (part == HandshakePart.RESPONSE_DIGEST) {
                 digests.add(b);
             }
-        });
+        }).build();
         try (OneShotServer server = new OneShotServer((head, key3) -> OneShotServer.headers(head)
                 + "\0".repeat(16))) {
             HandshakeException wrong = assertThrows(HandshakeException.class,

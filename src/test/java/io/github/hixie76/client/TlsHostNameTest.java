@@ -61,7 +61,8 @@ class TlsHostNameTest {
             CompletableFuture<Void> handshake = CompletableFuture.runAsync(() -> acceptOne(listener));
             URI uri = URI.create("wss://127.0.0.1:" + listener.getLocalPort() + "/echo");
             SSLHandshakeException refused = assertThrows(SSLHandshakeException.class,
-                    () -> Hixie76Client.connect(uri, Hixie76Client.Options.defaults().socketFactory(client.getSocketFactory())));
+                    () -> Hixie76Client.connect(uri,
+                            Hixie76Client.Options.builder().socketFactory(client.getSocketFactory()).build()));
             assertTrue(refused.getMessage().contains("127.0.0.1"), refused.getMessage());
             handshake.get(10, TimeUnit.SECONDS);
         }

@@ -232,7 +232,7 @@ class ContainerMatrixIT {
 
     @Test
     void takesKey3FromABodyWithContentLength8() throws Exception {
-        Hixie76Client.Options options = Hixie76Client.Options.defaults().key3AsBody(true);
+        Hixie76Client.Options options = Hixie76Client.Options.builder().key3AsBody(true).build();
         try (Hixie76Client client = Hixie76Client.connect(server.uri("/echo"), options)) {
             client.send("netty style");
             assertEquals("netty style", client.receive());

@@ -18,7 +18,7 @@ class IdleConnectionsIT {
 
     @Test
     void idleConnectionsStillEchoAfter35SecondsOnEveryContainer() throws Exception {
-        Hixie76Client.Options options = Hixie76Client.Options.defaults().readTimeout(Duration.ofSeconds(5));
+        Hixie76Client.Options options = Hixie76Client.Options.builder().readTimeout(Duration.ofSeconds(5)).build();
         Map<String, Hixie76Client> clients = new LinkedHashMap<>();
         try {
             for (String name : Container.NAMES) {

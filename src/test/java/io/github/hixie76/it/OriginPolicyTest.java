@@ -36,7 +36,7 @@ class OriginPolicyTest {
             "file://", "file:///var/mobile/Applications/page.html"})
     void listedOriginsConnect(String origin) throws Exception {
         try (Hixie76Client client = Hixie76Client.connect(SERVER.uri("/guarded"),
-                Hixie76Client.Options.defaults().origin(origin))) {
+                Hixie76Client.Options.builder().origin(origin).build())) {
             assertEquals(List.of(origin), client.responseHeaders().get("sec-websocket-origin"));
             client.send("from " + origin);
             assertEquals("from " + origin, client.receive());
@@ -48,7 +48,7 @@ class OriginPolicyTest {
             "https://app.example.evil.example", "http://kiosk.example", "nul", "https://null"})
     void otherOriginsGet403(String origin) {
         HandshakeException refused = assertThrows(HandshakeException.class, () -> Hixie76Client.connect(
-                SERVER.uri("/guarded"), Hixie76Client.Options.defaults().origin(origin)));
+                SERVER.uri("/guarded"), Hixie76Client.Options.builder().origin(origin).build()));
         assertEquals(403, refused.status());
         assertEquals("origin '" + origin + "' is not allowed here", refused.body().strip());
     }
@@ -69,7 +69,7 @@ class OriginPolicyTest {
     @ValueSource(strings = {"https://evil.example", "null", "file://"})
     void withoutAListAnyOriginConnects(String origin) throws Exception {
         try (Hixie76Client client = Hixie76Client.connect(OPEN.uri("/open"),
-                Hixie76Client.Options.defaults().origin(origin))) {
+                Hixie76Client.Options.builder().origin(origin).build())) {
             client.send("hi");
             assertEquals("hi", client.receive());
         }

@@ -123,8 +123,8 @@ class ThirdPartyServersIT {
     private static final String ASCII = "hello, hixie-76";
     /** Two-, three- and four-byte UTF-8 (U+1F600 and U+1D11E are surrogate pairs in Java). */
     private static final String UTF8 = "héllo ∑ 日本語 😀 𝄞 end";
-    private static final Hixie76Client.Options OPTIONS = Hixie76Client.Options.defaults()
-            .origin(ORIGIN).readTimeout(CLOSE_TIMEOUT);
+    private static final Hixie76Client.Options OPTIONS = Hixie76Client.Options.builder()
+            .origin(ORIGIN).readTimeout(CLOSE_TIMEOUT).build();
     private static final Path PEERS_HOME = Path.of("src/test/peers");
     private static final Path WORK = Path.of("target/peers");
 
@@ -142,11 +142,11 @@ class ThirdPartyServersIT {
     void openingHandshakePassesEveryCheckOfOurClient(Peer peer) throws IOException {
         URI uri = uri(peer, "/echo?room=1");
         List<byte[]> responseHead = new ArrayList<>();
-        Hixie76Client.Options options = OPTIONS.trace((part, bytes) -> {
+        Hixie76Client.Options options = OPTIONS.toBuilder().trace((part, bytes) -> {
             if (part == HandshakePart.RESPONSE_HEAD) {
                 responseHead.add(bytes);
             }
-        });
+        }).build();
         Hixie76Client client = Hixie76Client.connect(uri, options);
         String head = new String(responseHead.get(0), ISO_8859_1);
         assertEquals("HTTP/1.1 101 WebSocket Protocol Handshake", head.substring(0, head.indexOf("\r\n")));
@@ -185,7 +185,7 @@ class ThirdPartyServersIT {
     @ParameterizedTest
     @FieldSource("PEERS")
     void requestedSubprotocolIsEchoedOrTheHandshakeFails(Peer peer) throws IOException {
-        Hixie76Client.Options options = OPTIONS.subprotocol("chat");
+        Hixie76Client.Options options = OPTIONS.toBuilder().subprotocol("chat").build();
         if (peer.echoesSubprotocol()) {
             Hixie76Client client = Hixie76Client.connect(uri(peer, "/echo"), options);
             assertEquals(List.of("chat"), client.responseHeaders().get("sec-websocket-protocol"));

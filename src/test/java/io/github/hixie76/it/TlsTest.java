@@ -22,7 +22,7 @@ class TlsTest {
 
     @Test
     void echoesOverWss() throws Exception {
-        Hixie76Client.Options options = Hixie76Client.Options.defaults().socketFactory(SERVER.tlsSocketFactory());
+        Hixie76Client.Options options = Hixie76Client.Options.builder().socketFactory(SERVER.tlsSocketFactory()).build();
         // The client checks that Sec-WebSocket-Location is wss://127.0.0.1:port/echo exactly.
         try (Hixie76Client client = Hixie76Client.connect(SERVER.secureUri("/echo"), options)) {
             client.send("secure 😀");

@@ -48,8 +48,7 @@ class EndpointConfigTest {
 
     @Test
     void oneParameterLeavesTheOthersAtTheirDefaults() {
-        assertEquals(new EndpointConfig(1024, 4194304L, Duration.ofSeconds(10), Duration.ofSeconds(5), List.of()),
-                from("maxMessageSize", "1024"));
+        assertEquals(EndpointConfig.builder().maxMessageSize(1024).build(), from("maxMessageSize", "1024"));
     }
 
     @Test
@@ -60,8 +59,10 @@ class EndpointConfigTest {
                 "handshakeTimeoutMs", "300",
                 "closeTimeoutMs", "400",
                 "subprotocols", "a,b");
-        assertEquals(new EndpointConfig(100, 200L, Duration.ofMillis(300), Duration.ofMillis(400), List.of("a", "b")),
-                EndpointConfig.fromParameters(parameters::get));
+        EndpointConfig expected = EndpointConfig.builder().maxMessageSize(100).maxOutboundBytes(200L)
+                .handshakeTimeout(Duration.ofMillis(300)).closeTimeout(Duration.ofMillis(400))
+                .subprotocols(List.of("a", "b")).build();
+        assertEquals(expected, EndpointConfig.fromParameters(parameters::get));
     }
 
     @Test
@@ -133,20 +134,72 @@ class EndpointConfigTest {
     @Test
     void subprotocolListIsImmutableAndCopied() {
         List<String> source = new ArrayList<>(List.of("chat"));
-        EndpointConfig config = new EndpointConfig(1, 1, Duration.ofSeconds(1), Duration.ofSeconds(1), source);
+        EndpointConfig config = EndpointConfig.builder().subprotocols(source).build();
         source.add("other");
         assertEquals(List.of("chat"), config.subprotocols());
         assertThrows(UnsupportedOperationException.class, () -> config.subprotocols().add("x"));
     }
 
     @Test
-    void constructorChecksItsValues() {
+    void buildChecksItsValues() {
         IllegalArgumentException limit = assertThrows(IllegalArgumentException.class,
-                () -> new EndpointConfig(-1, 1, Duration.ofSeconds(1), Duration.ofSeconds(1), List.of()));
+                () -> EndpointConfig.builder().maxMessageSize(-1).build());
         assertEquals("limits must be >= 0", limit.getMessage());
         IllegalArgumentException timeout = assertThrows(IllegalArgumentException.class,
-                () -> new EndpointConfig(1, 1, Duration.ofSeconds(1), Duration.ZERO, List.of()));
+                () -> EndpointConfig.builder().closeTimeout(Duration.ZERO).build());
         assertEquals("timeouts must be > 0 (the idle timeout >= 0, 0 meaning none)", timeout.getMessage());
+        IllegalArgumentException idle = assertThrows(IllegalArgumentException.class,
+                () -> EndpointConfig.builder().idleTimeout(Duration.ofMillis(-1)).build());
+        assertEquals("timeouts must be > 0 (the idle timeout >= 0, 0 meaning none)", idle.getMessage());
+    }
+
+    @Test
+    void builderSetsEveryField() {
+        EndpointConfig config = EndpointConfig.builder()
+                .maxMessageSize(11)
+                .maxOutboundBytes(22L)
+                .handshakeTimeout(Duration.ofMillis(33))
+                .closeTimeout(Duration.ofMillis(44))
+                .subprotocols(List.of("chat"))
+                .allowedOrigins(List.of("http://app.example"))
+                .maxConnections(55)
+                .idleTimeout(Duration.ofMillis(66))
+                .build();
+        assertEquals(new EndpointConfig(11, 22L, Duration.ofMillis(33), Duration.ofMillis(44), List.of("chat"),
+                List.of("http://app.example"), 55, Duration.ofMillis(66)), config);
+    }
+
+    @Test
+    void builderStartsFromTheDefaults() {
+        assertEquals(EndpointConfig.DEFAULTS, EndpointConfig.builder().build());
+    }
+
+    @Test
+    void toBuilderKeepsEveryValueAndChangesOnlyWhatIsSet() {
+        EndpointConfig config = from("allowedOrigins", "http://a.example").toBuilder().maxConnections(3)
+                .idleTimeout(Duration.ofSeconds(7)).subprotocols(List.of("x")).build();
+        assertEquals(config, config.toBuilder().build());
+        EndpointConfig changed = config.toBuilder().maxOutboundBytes(9L).build();
+        assertEquals(new EndpointConfig(config.maxMessageSize(), 9L, config.handshakeTimeout(), config.closeTimeout(),
+                List.of("x"), List.of("http://a.example"), 3, Duration.ofSeconds(7)), changed);
+    }
+
+    @Test
+    @SuppressWarnings("deprecation")
+    void deprecatedWithersAndConstructorGiveWhatTheBuilderGives() {
+        EndpointConfig base = from("maxMessageSize", "123");
+        assertEquals(base.toBuilder().allowedOrigins(List.of("null")).build(),
+                base.withAllowedOrigins(List.of("null")));
+        assertEquals(base.toBuilder().maxConnections(9).build(), base.withMaxConnections(9));
+        assertEquals(base.toBuilder().idleTimeout(Duration.ofSeconds(2)).build(),
+                base.withIdleTimeout(Duration.ofSeconds(2)));
+        assertEquals(EndpointConfig.builder().maxMessageSize(1).maxOutboundBytes(2L)
+                .handshakeTimeout(Duration.ofMillis(3)).closeTimeout(Duration.ofMillis(4)).subprotocols(List.of("a"))
+                .build(),
+                new EndpointConfig(1, 2L, Duration.ofMillis(3), Duration.ofMillis(4), List.of("a")));
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> base.withMaxConnections(-1));
+        assertEquals("limits must be >= 0", refused.getMessage());
     }
 
     @Test
@@ -169,7 +222,8 @@ class EndpointConfigTest {
 
     @Test
     void originsAreComparedExactlyWithNullAndFileDeliberate() {
-        EndpointConfig config = EndpointConfig.DEFAULTS.withAllowedOrigins(List.of("http://app.example", "null", "file://"));
+        EndpointConfig config = EndpointConfig.builder()
+                .allowedOrigins(List.of("http://app.example", "null", "file://")).build();
         assertTrue(config.allowsOrigin("http://app.example"));
         assertTrue(config.allowsOrigin("HTTP://APP.EXAMPLE"));
         assertFalse(config.allowsOrigin("http://app.example:8080"));
@@ -177,7 +231,7 @@ class EndpointConfigTest {
         assertTrue(config.allowsOrigin("null"));
         assertTrue(config.allowsOrigin("file://"));
         assertTrue(config.allowsOrigin("file:///home/kiosk/index.html"));
-        EndpointConfig strict = EndpointConfig.DEFAULTS.withAllowedOrigins(List.of("http://app.example"));
+        EndpointConfig strict = EndpointConfig.builder().allowedOrigins(List.of("http://app.example")).build();
         assertFalse(strict.allowsOrigin("null"));
         assertFalse(strict.allowsOrigin("file://"));
     }

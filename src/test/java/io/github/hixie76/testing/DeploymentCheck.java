@@ -50,8 +50,8 @@ public final class DeploymentCheck {
     }
 
     private final URI base;
-    private final Hixie76Client.Options options = Hixie76Client.Options.defaults()
-            .connectTimeout(CONNECT_TIMEOUT).readTimeout(READ_TIMEOUT);
+    private final Hixie76Client.Options options = Hixie76Client.Options.builder()
+            .connectTimeout(CONNECT_TIMEOUT).readTimeout(READ_TIMEOUT).build();
     private int passed;
     private int failed;
 

@@ -162,7 +162,7 @@ public final class JettyServer implements BeforeAllCallback, AfterEachCallback, 
     public Hixie76Client connect(URI uri, Hixie76Client.Options options) throws IOException {
         Hixie76Client.Options effective = options;
         if ("wss".equalsIgnoreCase(uri.getScheme()) && options.socketFactory() == null && tlsSocketFactory != null) {
-            effective = options.socketFactory(tlsSocketFactory);
+            effective = options.toBuilder().socketFactory(tlsSocketFactory).build();
         }
         Hixie76Client client = Hixie76Client.connect(uri, effective);
         clients.add(client);
