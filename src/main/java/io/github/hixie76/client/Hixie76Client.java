@@ -35,6 +35,10 @@ import javax.net.ssl.SSLSocketFactory;
  * receives ({@link #receive}, {@link #awaitMessage}, {@link #awaitClose}, {@link #awaitEnd});
  * beyond that, one thread uses a client at a time. {@link #close} reads as well as writes.
  * {@link Options} are immutable and may be shared between threads and clients.
+ *
+ * <p>Longer than 350 lines: {@link Options} stays nested here for source compatibility, with
+ * its builder and the deprecated copy-one-field methods; the handshake, the URL and the
+ * response head are classes of their own.
  */
 public final class Hixie76Client implements Closeable {
 

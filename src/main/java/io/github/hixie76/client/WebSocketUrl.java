@@ -1,6 +1,6 @@
 package io.github.hixie76.client;
 
-import io.github.hixie76.protocol.OpeningHandshake;
+import io.github.hixie76.protocol.Location;
 import java.net.URI;
 import java.util.Locale;
 
@@ -34,7 +34,7 @@ record WebSocketUrl(boolean secure, String host, int port, String path, String q
 
     /** The Sec-WebSocket-Location the server must answer with (§3.2). */
     String location() {
-        return OpeningHandshake.location(secure, host, port, path, query);
+        return Location.of(secure, host, port, path, query);
     }
 
     private static int defaultPort(boolean secure) {

@@ -109,12 +109,6 @@ public final class OpeningHandshake {
         }
     }
 
-    /** @deprecated the same as {@link Location#of}, where the Location now lives. */
-    @Deprecated
-    public static String location(boolean secure, String host, int port, String path, String query) {
-        return Location.of(secure, host, port, path, query);
-    }
-
     /**
      * A key as a conforming client makes one (§4.1 steps 16–22): 1–12 spaces, never first or
      * last, and 1–12 noise characters, around a multiple of the spaces.

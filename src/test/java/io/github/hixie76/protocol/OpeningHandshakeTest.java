@@ -292,61 +292,6 @@ class OpeningHandshakeTest {
     }
 
     @Nested
-    class Location {
-
-        @Test
-        void defaultPortsAreOmitted() {
-            assertEquals("ws://example.com/demo", OpeningHandshake.location(false, "example.com", 80, "/demo", null));
-            assertEquals("wss://example.com/demo", OpeningHandshake.location(true, "example.com", 443, "/demo", null));
-        }
-
-        @Test
-        void otherPortsAreKept() {
-            assertEquals("ws://example.com:8080/demo", OpeningHandshake.location(false, "example.com", 8080, "/demo", null));
-            assertEquals("wss://example.com:8443/demo", OpeningHandshake.location(true, "example.com", 8443, "/demo", null));
-            assertEquals("ws://example.com:443/demo", OpeningHandshake.location(false, "example.com", 443, "/demo", null));
-            assertEquals("wss://example.com:80/demo", OpeningHandshake.location(true, "example.com", 80, "/demo", null));
-        }
-
-        @Test
-        void emptyPathIsSlash() {
-            assertEquals("ws://example.com/", OpeningHandshake.location(false, "example.com", 80, "", null));
-            assertEquals("ws://example.com/", OpeningHandshake.location(false, "example.com", 80, null, null));
-            assertEquals("ws://example.com/?x=1", OpeningHandshake.location(false, "example.com", 80, "", "x=1"));
-        }
-
-        @Test
-        void queryIsKept() {
-            assertEquals("ws://example.com/chat/room?a=1&b=%20",
-                    OpeningHandshake.location(false, "example.com", 80, "/chat/room", "a=1&b=%20"));
-            // §4.1: a present but empty query still contributes its "?"
-            assertEquals("ws://example.com/chat?", OpeningHandshake.location(false, "example.com", 80, "/chat", ""));
-        }
-
-        @Test
-        void nullQueryIsAbsent() {
-            assertEquals("wss://example.com:9443/chat", OpeningHandshake.location(true, "example.com", 9443, "/chat", null));
-        }
-
-        @Test
-        void hostIsLowercased() {
-            assertEquals("ws://example.com/Demo", OpeningHandshake.location(false, "Example.COM", 80, "/Demo", null));
-        }
-
-        @Test
-        void bareIpv6IsBracketed() {
-            assertEquals("ws://[::1]:8080/", OpeningHandshake.location(false, "::1", 8080, "/", null));
-            assertEquals("wss://[fe80::1]/x", OpeningHandshake.location(true, "FE80::1", 443, "/x", null));
-        }
-
-        @Test
-        void bracketedIpv6IsLeftAlone() {
-            assertEquals("ws://[::1]:8080/", OpeningHandshake.location(false, "[::1]", 8080, "/", null));
-            assertEquals("ws://[2001:db8::1]/", OpeningHandshake.location(false, "[2001:DB8::1]", 80, "/", null));
-        }
-    }
-
-    @Nested
     class GenerateKey {
 
         private static boolean isNoise(char c) {
