@@ -28,14 +28,20 @@ import java.util.function.Function;
  *     to the close; more are answered 503 before any upgrade</td></tr>
  * <tr><td>idleTimeoutMs</td><td>0 (off)</td><td>close a connection on which nothing was read or written
  *     for this long (hixie-76 has no ping, so clients that want to stay must send)</td></tr>
+ * <tr><td>protocols</td><td>(empty: both on a servlet, hixie-76 in a filter)</td><td>comma-separated
+ *     protocols served: {@code hixie-76} (this project's engine) and {@code rfc6455} (through the
+ *     container's {@code jakarta.websocket}); a request for another gets 400 naming those served</td></tr>
  * </table>
  */
 public record EndpointConfig(int maxMessageSize, long maxOutboundBytes, Duration handshakeTimeout,
         Duration closeTimeout, List<String> subprotocols, List<String> allowedOrigins, int maxConnections,
-        Duration idleTimeout) {
+        Duration idleTimeout, List<String> protocols) {
+
+    /** The protocols {@code protocols} may name. */
+    public static final List<String> PROTOCOLS = List.of("hixie-76", "rfc6455");
 
     public static final EndpointConfig DEFAULTS = new EndpointConfig(1 << 20, 4L << 20,
-            Duration.ofSeconds(10), Duration.ofSeconds(5), List.of(), List.of(), 10_000, Duration.ZERO);
+            Duration.ofSeconds(10), Duration.ofSeconds(5), List.of(), List.of(), 10_000, Duration.ZERO, List.of());
 
     public EndpointConfig {
         if (maxMessageSize < 0 || maxOutboundBytes < 0 || maxConnections < 0) {
@@ -47,6 +53,25 @@ public record EndpointConfig(int maxMessageSize, long maxOutboundBytes, Duration
         }
         subprotocols = List.copyOf(subprotocols);
         allowedOrigins = List.copyOf(allowedOrigins);
+        protocols = List.copyOf(protocols);
+        for (String protocol : protocols) {
+            if (!PROTOCOLS.contains(protocol)) {
+                throw new IllegalArgumentException("parameter protocols: unknown protocol '" + protocol + "'; expected "
+                        + String.join(" or ", PROTOCOLS));
+            }
+        }
+    }
+
+    /**
+     * The values before {@code protocols} existed: every protocol the mount serves by default.
+     *
+     * @deprecated use {@link #builder()}, which names each value
+     */
+    @Deprecated
+    public EndpointConfig(int maxMessageSize, long maxOutboundBytes, Duration handshakeTimeout, Duration closeTimeout,
+            List<String> subprotocols, List<String> allowedOrigins, int maxConnections, Duration idleTimeout) {
+        this(maxMessageSize, maxOutboundBytes, handshakeTimeout, closeTimeout, subprotocols, allowedOrigins,
+                maxConnections, idleTimeout, List.of());
     }
 
     /**
@@ -63,7 +88,7 @@ public record EndpointConfig(int maxMessageSize, long maxOutboundBytes, Duration
 
     private EndpointConfig(Builder b) {
         this(b.maxMessageSize, b.maxOutboundBytes, b.handshakeTimeout, b.closeTimeout, b.subprotocols, b.allowedOrigins,
-                b.maxConnections, b.idleTimeout);
+                b.maxConnections, b.idleTimeout, b.protocols);
     }
 
     /** A builder that starts from {@link #DEFAULTS}. */
@@ -122,7 +147,13 @@ public record EndpointConfig(int maxMessageSize, long maxOutboundBytes, Duration
                 list(parameter.apply("subprotocols")),
                 list(parameter.apply("allowedOrigins")),
                 (int) number(parameter, "maxConnections", d.maxConnections, 0, Integer.MAX_VALUE),
-                Duration.ofMillis(number(parameter, "idleTimeoutMs", d.idleTimeout.toMillis(), 0, Long.MAX_VALUE)));
+                Duration.ofMillis(number(parameter, "idleTimeoutMs", d.idleTimeout.toMillis(), 0, Long.MAX_VALUE)),
+                list(parameter.apply("protocols")));
+    }
+
+    /** The protocols served: those configured, or {@code fallback} (the mount's default) when none are. */
+    List<String> protocolsOr(List<String> fallback) {
+        return protocols.isEmpty() ? fallback : protocols;
     }
 
     /** Whether a requested subprotocol (null: none requested) may be agreed. */
@@ -166,6 +197,7 @@ public record EndpointConfig(int maxMessageSize, long maxOutboundBytes, Duration
         private List<String> allowedOrigins;
         private int maxConnections;
         private Duration idleTimeout;
+        private List<String> protocols;
 
         private Builder(EndpointConfig from) {
             maxMessageSize = from.maxMessageSize;
@@ -176,6 +208,7 @@ public record EndpointConfig(int maxMessageSize, long maxOutboundBytes, Duration
             allowedOrigins = from.allowedOrigins;
             maxConnections = from.maxConnections;
             idleTimeout = from.idleTimeout;
+            protocols = from.protocols;
         }
 
         public Builder maxMessageSize(int value) {
@@ -215,6 +248,12 @@ public record EndpointConfig(int maxMessageSize, long maxOutboundBytes, Duration
 
         public Builder idleTimeout(Duration value) {
             idleTimeout = value;
+            return this;
+        }
+
+        /** The protocols served ({@link #PROTOCOLS}); empty: the mount's default. */
+        public Builder protocols(List<String> value) {
+            protocols = value;
             return this;
         }
 

@@ -12,26 +12,40 @@ import io.github.hixie76.protocol.Location;
 import io.github.hixie76.protocol.OpeningHandshake;
 import io.github.hixie76.protocol.ProtocolException;
 import io.github.hixie76.transport.Transports;
+import io.github.hixie76.rfc6455.Rfc6455Upgrade;
 import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.websocket.server.ServerContainer;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * One endpoint at the container edge, whatever registered it: owns its session group, its
- * timer thread and its published metrics, and answers each request that reaches it, with a
- * 4xx and a one-line reason ({@link HandshakeCheck}) or with the 101 headers and the upgrade
- * ({@link Transports}). Thread-safe.
+ * One endpoint at the container edge, whatever registered it: owns its session group (of both
+ * protocols), its timer thread and its published metrics, and answers each request that
+ * reaches it, with a 4xx and a one-line reason ({@link HandshakeCheck}) or with the upgrade:
+ * hixie-76 by this project's engine ({@link Transports}), RFC 6455 by the container's
+ * {@code jakarta.websocket} ({@link Rfc6455Upgrade}). Thread-safe.
  */
 final class EndpointHost {
 
     private static final System.Logger LOG = System.getLogger(EndpointHost.class.getName());
 
+    /** What an operator enables for RFC 6455, named in the refusal and the log. */
+    static final String RFC6455_UNAVAILABLE = "enable the container's WebSocket support (Jetty: the"
+            + " ee10-websocket-jakarta module, or jetty-ee10-websocket-jakarta-server when embedded; Tomcat: the"
+            + " tomcat-websocket jar)";
+
     private final String name;
+    private final ServletContext context;
+    private final List<String> protocols;
+    private final AtomicBoolean warnedUnavailable = new AtomicBoolean();
     private final Supplier<? extends Endpoint> endpoints;
     private final EndpointConfig config;
     private final SessionGroup group = new SessionGroup();
@@ -40,11 +54,15 @@ final class EndpointHost {
     private final EndpointContext shared;
     private final MetricsRegistry published;
 
-    EndpointHost(String name, ServletContext context, Supplier<? extends Endpoint> endpoints, EndpointConfig config) {
+    /** {@code defaultProtocols}: what the mount serves when the config names no protocol. */
+    EndpointHost(String name, ServletContext context, Supplier<? extends Endpoint> endpoints, EndpointConfig config,
+            List<String> defaultProtocols) {
         this.name = name;
+        this.context = context;
+        this.protocols = config.protocolsOr(defaultProtocols);
         this.endpoints = endpoints;
         this.config = config;
-        this.metrics = new EndpointMetrics(name, group::openCount, group::connectionCount);
+        this.metrics = new EndpointMetrics(name, group);
         this.timer = new ThreadScheduler(name);
         Limits limits = new Limits(config.maxMessageSize(), config.maxOutboundBytes(), config.handshakeTimeout(),
                 config.closeTimeout(), config.idleTimeout());
@@ -52,8 +70,25 @@ final class EndpointHost {
         this.published = MetricsRegistry.publish(context, metrics);
     }
 
+    /** Whether this endpoint serves the protocol a request asks for (a request that is no WebSocket one counts as hixie-76). */
+    boolean serves(HttpServletRequest request) {
+        return protocols.contains(Rfc6455Upgrade.isRequest(request) ? Handshake.RFC_6455 : Handshake.HIXIE_76);
+    }
+
     /** Answers a request that reached this endpoint: a 101 and the upgrade, or a 4xx with a reason. */
-    void serve(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    void serve(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
+        if (!serves(request)) {
+            String asked = Rfc6455Upgrade.isRequest(request) ? "RFC 6455" : "hixie-76";
+            refuse(request, response, new Refusal(400, "protocol", asked + " is not served here; this endpoint serves "
+                    + String.join(", ", protocols)));
+        } else if (Rfc6455Upgrade.isRequest(request)) {
+            serveRfc6455(request, response);
+        } else {
+            serveHixie76(request, response);
+        }
+    }
+
+    private void serveHixie76(HttpServletRequest request, HttpServletResponse response) throws IOException {
         HandshakeCheck.Verdict verdict = HandshakeCheck.check(request.getMethod(), request.getProtocol(),
                 header -> Collections.list(request.getHeaders(header)), config, group.connectionCount());
         if (verdict instanceof Refusal refusal) {
@@ -68,18 +103,15 @@ final class EndpointHost {
                     + " of the 8 bytes of key3"));
             return;
         }
-        String location = Location.of(request.isSecure(), request.getServerName(), request.getServerPort(),
-                request.getRequestURI(), request.getQueryString());
-        URI uri;
-        try {
-            uri = Location.toUri(location);
-        } catch (ProtocolException e) {
-            refuse(request, response, Refusal.malformed(e.getMessage()));
+        String location = location(request);
+        URI uri = uri(request, response, location);
+        if (uri == null) {
             return;
         }
-        metrics.accepted();
+        metrics.accepted(Handshake.HIXIE_76);
         Endpoint endpoint = endpoints.get();
-        Handshake handshake = RequestCopy.handshake(request, uri, agreed);
+        Handshake handshake = RequestCopy.handshake(request, uri, agreed.origin(), agreed.subprotocol(),
+                Handshake.HIXIE_76);
 
         response.setStatus(HttpServletResponse.SC_SWITCHING_PROTOCOLS);
         response.setHeader("Upgrade", "WebSocket");
@@ -91,6 +123,52 @@ final class EndpointHost {
         }
         Transports.upgrade(request, response,
                 wire -> new Connection(wire, endpoint, handshake, agreed.part1(), agreed.part2(), shared), bodyKey3);
+    }
+
+    /** RFC 6455: the same checks, then the container's own implementation (package rfc6455). */
+    private void serveRfc6455(HttpServletRequest request, HttpServletResponse response)
+            throws IOException, ServletException {
+        HandshakeCheck.Verdict verdict = HandshakeCheck.checkRfc6455(request.getMethod(), request.getProtocol(),
+                header -> Collections.list(request.getHeaders(header)), config, group.connectionCount());
+        if (verdict instanceof Refusal refusal) {
+            refuse(request, response, refusal);
+            return;
+        }
+        HandshakeCheck.AcceptedRfc6455 accepted = (HandshakeCheck.AcceptedRfc6455) verdict;
+        ServerContainer container = Rfc6455Upgrade.container(context);
+        if (container == null) {
+            if (warnedUnavailable.compareAndSet(false, true)) {
+                LOG.log(Level.WARNING, "{0}: RFC 6455 requests are refused: the container has no jakarta.websocket"
+                        + " server here ({1})", name, RFC6455_UNAVAILABLE);
+            }
+            refuse(request, response, new Refusal(400, "unavailable", "RFC 6455 is not available on this server: "
+                    + RFC6455_UNAVAILABLE + "; hixie-76 is served here"));
+            return;
+        }
+        URI uri = uri(request, response, location(request));
+        if (uri == null) {
+            return;
+        }
+        metrics.accepted(Handshake.RFC_6455);
+        Handshake handshake = RequestCopy.handshake(request, uri, accepted.origin(), accepted.subprotocol(),
+                Handshake.RFC_6455);
+        Rfc6455Upgrade.upgrade(container, request, response, endpoints.get(), handshake, accepted.subprotocol(), shared);
+    }
+
+    /** The URL the client opened, as §3.2 spells it (the scheme is ws or wss for either protocol). */
+    private static String location(HttpServletRequest request) {
+        return Location.of(request.isSecure(), request.getServerName(), request.getServerPort(),
+                request.getRequestURI(), request.getQueryString());
+    }
+
+    /** The location as a URI for the session, or null after refusing a URL no URI takes. */
+    private URI uri(HttpServletRequest request, HttpServletResponse response, String location) throws IOException {
+        try {
+            return Location.toUri(location);
+        } catch (ProtocolException e) {
+            refuse(request, response, Refusal.malformed(e.getMessage()));
+            return null;
+        }
     }
 
     private void refuse(HttpServletRequest request, HttpServletResponse response, Refusal refusal) throws IOException {

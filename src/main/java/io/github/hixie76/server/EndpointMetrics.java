@@ -1,11 +1,11 @@
 package io.github.hixie76.server;
 
 import io.github.hixie76.engine.Counters;
+import io.github.hixie76.engine.SessionGroup;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.IntSupplier;
 
 /**
  * The counters of one endpoint, updated by its connections on any thread and read by JMX and
@@ -14,9 +14,8 @@ import java.util.function.IntSupplier;
 public final class EndpointMetrics implements EndpointMetricsMXBean, Counters {
 
     private final String name;
-    private final IntSupplier openSessions;
-    private final IntSupplier connections;
-    private final LongAdder accepted = new LongAdder();
+    private final SessionGroup group;
+    private final Map<String, LongAdder> accepted = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> rejected = new ConcurrentHashMap<>();
     private final LongAdder messagesIn = new LongAdder();
     private final LongAdder messagesOut = new LongAdder();
@@ -24,10 +23,9 @@ public final class EndpointMetrics implements EndpointMetricsMXBean, Counters {
     private final LongAdder bytesOut = new LongAdder();
     private final Map<String, LongAdder> dropped = new ConcurrentHashMap<>();
 
-    EndpointMetrics(String name, IntSupplier openSessions, IntSupplier connections) {
+    EndpointMetrics(String name, SessionGroup group) {
         this.name = name;
-        this.openSessions = openSessions;
-        this.connections = connections;
+        this.group = group;
     }
 
     /** The endpoint's name: its servlet or filter name. */
@@ -35,8 +33,8 @@ public final class EndpointMetrics implements EndpointMetricsMXBean, Counters {
         return name;
     }
 
-    void accepted() {
-        accepted.increment();
+    void accepted(String protocol) {
+        accepted.computeIfAbsent(protocol, k -> new LongAdder()).increment();
     }
 
     void rejected(String reason) {
@@ -68,17 +66,27 @@ public final class EndpointMetrics implements EndpointMetricsMXBean, Counters {
 
     @Override
     public int getOpenSessions() {
-        return openSessions.getAsInt();
+        return group.openCount();
+    }
+
+    @Override
+    public Map<String, Integer> getOpenSessionsByProtocol() {
+        return group.openCountByProtocol();
     }
 
     @Override
     public int getConnections() {
-        return connections.getAsInt();
+        return group.connectionCount();
     }
 
     @Override
     public long getHandshakesAccepted() {
-        return accepted.sum();
+        return accepted.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    @Override
+    public Map<String, Long> getHandshakesAcceptedByProtocol() {
+        return snapshot(accepted);
     }
 
     @Override
@@ -114,7 +122,10 @@ public final class EndpointMetrics implements EndpointMetricsMXBean, Counters {
     /** All of it as one JSON object. */
     public String toJson() {
         return "{\"name\":" + quote(name) + ",\"openSessions\":" + getOpenSessions() + ",\"connections\":" + getConnections()
-                + ",\"handshakesAccepted\":" + getHandshakesAccepted() + ",\"handshakesRejected\":" + json(getHandshakesRejected())
+                + ",\"openSessionsByProtocol\":" + json(getOpenSessionsByProtocol())
+                + ",\"handshakesAccepted\":" + getHandshakesAccepted()
+                + ",\"handshakesAcceptedByProtocol\":" + json(getHandshakesAcceptedByProtocol())
+                + ",\"handshakesRejected\":" + json(getHandshakesRejected())
                 + ",\"messagesIn\":" + getMessagesIn() + ",\"messagesOut\":" + getMessagesOut() + ",\"bytesIn\":" + getBytesIn()
                 + ",\"bytesOut\":" + getBytesOut() + ",\"connectionsDropped\":" + json(getConnectionsDropped()) + "}";
     }
@@ -125,7 +136,7 @@ public final class EndpointMetrics implements EndpointMetricsMXBean, Counters {
         return copy;
     }
 
-    private static String json(Map<String, Long> counters) {
+    private static String json(Map<String, ? extends Number> counters) {
         StringBuilder out = new StringBuilder("{");
         counters.forEach((key, value) -> out.append(out.length() > 1 ? "," : "").append(quote(key)).append(':').append(value));
         return out.append('}').toString();

@@ -14,19 +14,28 @@ public interface EndpointMetricsMXBean {
     /** Connections from the upgrade to the close, those still waiting for key3 included. */
     int getConnections();
 
+    /** Open sessions by protocol: hixie-76, rfc6455. */
+    Map<String, Integer> getOpenSessionsByProtocol();
+
     long getHandshakesAccepted();
 
-    /** Refused handshakes by reason: method, http-version, malformed, other-draft, subprotocol, origin, capacity. */
+    /** Accepted handshakes by protocol: hixie-76, rfc6455. */
+    Map<String, Long> getHandshakesAcceptedByProtocol();
+
+    /**
+     * Refused handshakes by reason: method, http-version, malformed, other-draft, protocol,
+     * unavailable, subprotocol, origin, capacity.
+     */
     Map<String, Long> getHandshakesRejected();
 
     long getMessagesIn();
 
     long getMessagesOut();
 
-    /** Bytes read from clients, framing included. */
+    /** Bytes read from clients: hixie-76 stream bytes, framing included; RFC 6455 message payloads. */
     long getBytesIn();
 
-    /** Bytes written to clients, framing and handshake digests included. */
+    /** Bytes written to clients: hixie-76 stream bytes, framing and digests included; RFC 6455 message payloads. */
     long getBytesOut();
 
     /** Connections a limit ended, by limit: message-size, outbound-queue, handshake-timeout, idle-timeout, close-timeout. */

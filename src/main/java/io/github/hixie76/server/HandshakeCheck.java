@@ -2,6 +2,7 @@ package io.github.hixie76.server;
 
 import io.github.hixie76.protocol.OpeningHandshake;
 import io.github.hixie76.protocol.ProtocolException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -16,7 +17,11 @@ import java.util.function.Function;
 final class HandshakeCheck {
 
     /** What the check says of a request. */
-    sealed interface Verdict permits Accepted, Refusal {
+    sealed interface Verdict permits Accepted, AcceptedRfc6455, Refusal {
+    }
+
+    /** An RFC 6455 request to hand to the container; {@code origin} and {@code subprotocol} may be null. */
+    record AcceptedRfc6455(String origin, String subprotocol) implements Verdict {
     }
 
     /** A request to upgrade; {@code key3InBody}: key3 comes as a body with {@code Content-Length: 8}. */
@@ -34,14 +39,9 @@ final class HandshakeCheck {
      */
     static Verdict check(String method, String protocol, Function<String, List<String>> headers, EndpointConfig config,
             int connections) {
-        if (!"GET".equals(method)) {
-            return new Refusal(405, "method", "a hixie-76 WebSocket opens with GET");
-        }
-        if (!"HTTP/1.1".equals(protocol)) {
-            return new Refusal(400, "http-version", "hixie-76 needs HTTP/1.1, got " + protocol);
-        }
-        if (headers.apply("Host").isEmpty()) {
-            return Refusal.malformed("missing Host header");
+        Refusal refusal = checkRequestLine(method, protocol, headers, "a hixie-76 WebSocket", "hixie-76");
+        if (refusal != null) {
+            return refusal;
         }
         OpeningHandshake.Request request;
         try {
@@ -50,18 +50,71 @@ final class HandshakeCheck {
             boolean otherDraft = e.getMessage().startsWith("hixie-75") || e.getMessage().startsWith("RFC 6455");
             return new Refusal(400, otherDraft ? "other-draft" : "malformed", e.getMessage());
         }
-        if (!config.allowsOrigin(request.origin())) {
-            return new Refusal(403, "origin", "origin '" + request.origin() + "' is not allowed here");
+        refusal = checkPolicy(request.origin(), request.subprotocol() == null ? List.of() : List.of(request.subprotocol()),
+                config, connections);
+        return refusal != null ? refusal : key3(request, headers);
+    }
+
+    /**
+     * The same rules for an RFC 6455 request, before the container checks its own fields
+     * (RFC 6455 §4.2.1): the method, HTTP/1.1, a Host, the origin policy (a request without
+     * Origin, from a non-browser client, passes only where any origin may connect), the
+     * subprotocol policy over the comma-separated values it offers, and the connection limit,
+     * counted across both protocols.
+     */
+    static Verdict checkRfc6455(String method, String protocol, Function<String, List<String>> headers,
+            EndpointConfig config, int connections) {
+        Refusal refusal = checkRequestLine(method, protocol, headers, "an RFC 6455 WebSocket", "RFC 6455");
+        if (refusal != null) {
+            return refusal;
         }
-        if (!config.accepts(request.subprotocol())) {
-            return new Refusal(400, "subprotocol", "subprotocol '" + request.subprotocol()
+        List<String> origins = headers.apply("Origin");
+        String origin = origins.isEmpty() ? null : origins.get(0);
+        List<String> offered = new ArrayList<>();
+        for (String value : headers.apply("Sec-WebSocket-Protocol")) {
+            for (String token : value.split(",")) {
+                if (!token.isBlank()) {
+                    offered.add(token.trim());
+                }
+            }
+        }
+        refusal = checkPolicy(origin, offered, config, connections);
+        if (refusal != null) {
+            return refusal;
+        }
+        String agreed = offered.stream().filter(config::accepts).findFirst().orElse(null);
+        return new AcceptedRfc6455(origin, agreed);
+    }
+
+    private static Refusal checkRequestLine(String method, String protocol, Function<String, List<String>> headers,
+            String socketName, String protocolName) {
+        if (!"GET".equals(method)) {
+            return new Refusal(405, "method", socketName + " opens with GET");
+        }
+        if (!"HTTP/1.1".equals(protocol)) {
+            return new Refusal(400, "http-version", protocolName + " needs HTTP/1.1, got " + protocol);
+        }
+        if (headers.apply("Host").isEmpty()) {
+            return Refusal.malformed("missing Host header");
+        }
+        return null;
+    }
+
+    /** The origin allow-list (null: no Origin sent), the subprotocols offered, and the connection limit. */
+    private static Refusal checkPolicy(String origin, List<String> offered, EndpointConfig config, int connections) {
+        if (origin == null ? !config.allowedOrigins().isEmpty() : !config.allowsOrigin(origin)) {
+            return new Refusal(403, "origin", origin == null ? "a request without Origin is not allowed here"
+                    : "origin '" + origin + "' is not allowed here");
+        }
+        if (!offered.isEmpty() && offered.stream().noneMatch(config::accepts)) {
+            return new Refusal(400, "subprotocol", "subprotocol '" + String.join(", ", offered)
                     + "' is not served here; try one of " + config.subprotocols());
         }
         if (connections >= config.maxConnections()) {
             return new Refusal(503, "capacity", "this endpoint is at its limit of " + config.maxConnections()
                     + " connections; try again later");
         }
-        return key3(request, headers);
+        return null;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.github.hixie76.server;
 
 import io.github.hixie76.api.Endpoint;
+import io.github.hixie76.api.Handshake;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -14,6 +15,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -36,7 +38,7 @@ public class Hixie76Filter implements Filter {
 
     /** For code: one endpoint instance per connection from {@code endpoints}, with these limits. */
     public Hixie76Filter(Supplier<? extends Endpoint> endpoints, EndpointConfig config) {
-        this.mount = new Mount(endpoints, config);
+        this.mount = new Mount(endpoints, config, List.of(Handshake.HIXIE_76));
     }
 
     /** Takes over hixie-76 handshakes on {@code urlPattern}, ahead of the application's own filters. */
@@ -61,7 +63,7 @@ public class Hixie76Filter implements Filter {
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         if (request instanceof HttpServletRequest http && response instanceof HttpServletResponse httpResponse
-                && Mount.isHixie76(http)) {
+                && mount.takes(http)) {
             mount.serve(http, httpResponse);
         } else {
             chain.doFilter(request, response);

@@ -32,7 +32,7 @@ public class Hixie76Servlet extends HttpServlet {
 
     /** For code: one endpoint instance per connection from {@code endpoints}, with these limits. */
     public Hixie76Servlet(Supplier<? extends Endpoint> endpoints, EndpointConfig config) {
-        this.mount = new Mount(endpoints, config);
+        this.mount = new Mount(endpoints, config, EndpointConfig.PROTOCOLS);
     }
 
     /**
@@ -70,7 +70,8 @@ public class Hixie76Servlet extends HttpServlet {
     }
 
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    protected void service(HttpServletRequest request, HttpServletResponse response)
+            throws IOException, ServletException {
         mount.serve(request, response);
     }
 }

@@ -1,11 +1,13 @@
 package io.github.hixie76.server;
 
 import io.github.hixie76.api.Endpoint;
+import io.github.hixie76.rfc6455.Rfc6455Upgrade;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -18,12 +20,17 @@ final class Mount {
 
     private final Supplier<? extends Endpoint> endpoints;
     private final EndpointConfig config;
+    private final List<String> defaultProtocols;
     private volatile EndpointHost host;
 
-    /** {@code endpoints} null: the endpoint class and the limits come from parameters at {@link #init}. */
-    Mount(Supplier<? extends Endpoint> endpoints, EndpointConfig config) {
+    /**
+     * {@code endpoints} null: the endpoint class and the limits come from parameters at
+     * {@link #init}. {@code defaultProtocols}: what is served when the config names none.
+     */
+    Mount(Supplier<? extends Endpoint> endpoints, EndpointConfig config, List<String> defaultProtocols) {
         this.endpoints = endpoints;
         this.config = config;
+        this.defaultProtocols = defaultProtocols;
     }
 
     /**
@@ -36,14 +43,14 @@ final class Mount {
     void init(String name, ServletContext context, Function<String, String> initParameter) throws ServletException {
         try {
             host = endpoints != null
-                    ? new EndpointHost(name, context, endpoints, config)
+                    ? new EndpointHost(name, context, endpoints, config, defaultProtocols)
                     : fromParameters(name, context, initParameter);
         } catch (IllegalArgumentException e) {
             throw new ServletException(name + ": " + e.getMessage(), e);
         }
     }
 
-    private static EndpointHost fromParameters(String name, ServletContext context, Function<String, String> parameter) {
+    private EndpointHost fromParameters(String name, ServletContext context, Function<String, String> parameter) {
         String className = parameter.apply("endpoint");
         if (className == null || className.isBlank()) {
             throw new IllegalArgumentException(name + ": parameter 'endpoint' must name an Endpoint class");
@@ -53,10 +60,10 @@ final class Mount {
             return value != null ? value : context.getInitParameter("hixie76." + key);
         });
         return new EndpointHost(name, context,
-                EndpointClasses.newInstances(EndpointClasses.load(context, className.trim())), config);
+                EndpointClasses.newInstances(EndpointClasses.load(context, className.trim())), config, defaultProtocols);
     }
 
-    void serve(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    void serve(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
         host.serve(request, response);
     }
 
@@ -68,12 +75,15 @@ final class Mount {
     }
 
     /**
-     * Whether a request is a hixie-76 opening handshake (a WebSocket upgrade with either key):
-     * what the filter takes over. An RFC 6455 upgrade is not one.
+     * Whether the filter takes a request over: a WebSocket upgrade (hixie-76: either key;
+     * RFC 6455: its version or key) of a protocol this endpoint serves. Everything else goes
+     * down the chain.
      */
-    static boolean isHixie76(HttpServletRequest request) {
+    boolean takes(HttpServletRequest request) {
         String upgrade = request.getHeader("Upgrade");
-        return upgrade != null && upgrade.trim().equalsIgnoreCase("WebSocket")
-                && (request.getHeader("Sec-WebSocket-Key1") != null || request.getHeader("Sec-WebSocket-Key2") != null);
+        boolean websocket = upgrade != null && upgrade.trim().equalsIgnoreCase("WebSocket")
+                && (request.getHeader("Sec-WebSocket-Key1") != null || request.getHeader("Sec-WebSocket-Key2") != null
+                        || Rfc6455Upgrade.isRequest(request));
+        return websocket && host.serves(request);
     }
 }

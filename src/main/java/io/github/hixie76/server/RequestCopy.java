@@ -23,10 +23,11 @@ final class RequestCopy {
     private RequestCopy() {
     }
 
-    /** The request as {@link Handshake}, with the origin and subprotocol agreed. */
-    static Handshake handshake(HttpServletRequest request, URI uri, OpeningHandshake.Request agreed) {
-        return new Handshake(uri, agreed.origin(), agreed.subprotocol(), headers(request), request.getUserPrincipal(),
-                new InetSocketAddress(request.getRemoteAddr(), request.getRemotePort()), sessionAttributes(request));
+    /** The request as {@link Handshake}, with the origin sent and the subprotocol agreed (each may be null). */
+    static Handshake handshake(HttpServletRequest request, URI uri, String origin, String subprotocol, String protocol) {
+        return new Handshake(uri, origin, subprotocol, headers(request), request.getUserPrincipal(),
+                new InetSocketAddress(request.getRemoteAddr(), request.getRemotePort()), sessionAttributes(request),
+                protocol);
     }
 
     /**
