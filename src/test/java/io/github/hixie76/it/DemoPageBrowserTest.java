@@ -43,7 +43,7 @@ class DemoPageBrowserTest {
     void chatsWithAHixie76Client() throws Exception {
         try (Page page = Page.start("demo-chat")) {
             page.run("load " + pageUrl());
-            Hixie76Client hixie = SERVER.connect("/chat");
+            Hixie76Client hixie = SERVER.connect("/chat"); // in the room whether or not the page gets in
             awaitOpen(page, "#state", "/chat");
 
             page.run("type #chat-input from the page: grüße");
