@@ -36,7 +36,8 @@ class ArchitectureTest {
             "protocol", Set.of(),
             "engine", Set.of("api", "protocol"),
             "transport", Set.of("engine", "protocol", "api"),
-            "server", Set.of("transport", "engine", "protocol", "api"),
+            "rfc6455", Set.of("engine", "api"),
+            "server", Set.of("transport", "rfc6455", "engine", "protocol", "api"),
             "client", Set.of("protocol"),
             "demo", Set.of("api"));
 
