@@ -3,7 +3,6 @@ package io.github.hixie76.rfc6455;
 import io.github.hixie76.api.Endpoint;
 import io.github.hixie76.api.Handshake;
 import io.github.hixie76.engine.EndpointContext;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -28,26 +27,17 @@ public final class Rfc6455Upgrade {
     private Rfc6455Upgrade() {
     }
 
-    /** Whether a request is an RFC 6455 opening handshake (RFC 6455 §4.1: Sec-WebSocket-Version or -Key, no hixie-76 keys). */
-    public static boolean isRequest(HttpServletRequest request) {
-        return request.getHeader("Sec-WebSocket-Key1") == null && request.getHeader("Sec-WebSocket-Key2") == null
-                && (request.getHeader("Sec-WebSocket-Version") != null || request.getHeader("Sec-WebSocket-Key") != null);
-    }
-
-    /** The container's WebSocket server, or null when it has none (Jetty without its websocket module, say). */
-    public static ServerContainer container(ServletContext context) {
-        try {
-            return (ServerContainer) context.getAttribute(ServerContainer.class.getName());
-        } catch (LinkageError e) {
-            return null; // no jakarta.websocket classes at all
-        }
-    }
+    /** The context attribute where a container puts its {@code ServerContainer} (Jakarta WebSocket 2.1 §6.4). */
+    public static final String SERVER_CONTAINER = "jakarta.websocket.server.ServerContainer";
 
     /**
      * Upgrades the request; the container answers it (101, or its own 4xx for a malformed RFC
-     * 6455 request). {@code subprotocol} is the one agreed, or null.
+     * 6455 request). {@code container} is the context's {@link #SERVER_CONTAINER} attribute;
+     * {@code subprotocol} is the one agreed, or null. Callers reach this class only once the
+     * container has that attribute: loading it needs the {@code jakarta.websocket} classes,
+     * which a container without WebSocket support lacks (a {@link LinkageError} then).
      */
-    public static void upgrade(ServerContainer container, HttpServletRequest request, HttpServletResponse response,
+    public static void upgrade(Object container, HttpServletRequest request, HttpServletResponse response,
             Endpoint endpoint, Handshake handshake, String subprotocol, EndpointContext shared)
             throws IOException, ServletException {
         AdapterEndpoint adapter = new AdapterEndpoint(
@@ -59,7 +49,7 @@ public final class Rfc6455Upgrade {
                 .configurator(new Configurator(adapter, subprotocol))
                 .build();
         try {
-            container.upgradeHttpToWebSocket(request, response, config, Map.of());
+            ((ServerContainer) container).upgradeHttpToWebSocket(request, response, config, Map.of());
         } catch (DeploymentException e) {
             throw new ServletException("the container refused the RFC 6455 upgrade", e);
         }

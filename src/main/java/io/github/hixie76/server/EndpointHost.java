@@ -11,13 +11,12 @@ import io.github.hixie76.engine.ThreadScheduler;
 import io.github.hixie76.protocol.Location;
 import io.github.hixie76.protocol.OpeningHandshake;
 import io.github.hixie76.protocol.ProtocolException;
-import io.github.hixie76.transport.Transports;
 import io.github.hixie76.rfc6455.Rfc6455Upgrade;
+import io.github.hixie76.transport.Transports;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.websocket.server.ServerContainer;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -72,16 +71,16 @@ final class EndpointHost {
 
     /** Whether this endpoint serves the protocol a request asks for (a request that is no WebSocket one counts as hixie-76). */
     boolean serves(HttpServletRequest request) {
-        return protocols.contains(Rfc6455Upgrade.isRequest(request) ? Handshake.RFC_6455 : Handshake.HIXIE_76);
+        return protocols.contains(isRfc6455(request) ? Handshake.RFC_6455 : Handshake.HIXIE_76);
     }
 
     /** Answers a request that reached this endpoint: a 101 and the upgrade, or a 4xx with a reason. */
     void serve(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
         if (!serves(request)) {
-            String asked = Rfc6455Upgrade.isRequest(request) ? "RFC 6455" : "hixie-76";
+            String asked = isRfc6455(request) ? "RFC 6455" : "hixie-76";
             refuse(request, response, new Refusal(400, "protocol", asked + " is not served here; this endpoint serves "
                     + String.join(", ", protocols)));
-        } else if (Rfc6455Upgrade.isRequest(request)) {
+        } else if (isRfc6455(request)) {
             serveRfc6455(request, response);
         } else {
             serveHixie76(request, response);
@@ -135,24 +134,41 @@ final class EndpointHost {
             return;
         }
         HandshakeCheck.AcceptedRfc6455 accepted = (HandshakeCheck.AcceptedRfc6455) verdict;
-        ServerContainer container = Rfc6455Upgrade.container(context);
-        if (container == null) {
-            if (warnedUnavailable.compareAndSet(false, true)) {
-                LOG.log(Level.WARNING, "{0}: RFC 6455 requests are refused: the container has no jakarta.websocket"
-                        + " server here ({1})", name, RFC6455_UNAVAILABLE);
+        // Read as a plain attribute: this class must load where jakarta.websocket does not exist.
+        Object container = context.getAttribute(Rfc6455Upgrade.SERVER_CONTAINER);
+        URI uri = container == null ? null : uri(request, response, location(request));
+        if (uri == null) {
+            if (container == null) {
+                refuseUnavailable(request, response, "the context has no " + Rfc6455Upgrade.SERVER_CONTAINER);
             }
-            refuse(request, response, new Refusal(400, "unavailable", "RFC 6455 is not available on this server: "
-                    + RFC6455_UNAVAILABLE + "; hixie-76 is served here"));
             return;
         }
-        URI uri = uri(request, response, location(request));
-        if (uri == null) {
+        Handshake handshake = RequestCopy.handshake(request, uri, accepted.origin(), accepted.subprotocol(),
+                Handshake.RFC_6455);
+        try {
+            Rfc6455Upgrade.upgrade(container, request, response, endpoints.get(), handshake, accepted.subprotocol(),
+                    shared);
+        } catch (LinkageError e) {
+            refuseUnavailable(request, response, e.toString());
             return;
         }
         metrics.accepted(Handshake.RFC_6455);
-        Handshake handshake = RequestCopy.handshake(request, uri, accepted.origin(), accepted.subprotocol(),
-                Handshake.RFC_6455);
-        Rfc6455Upgrade.upgrade(container, request, response, endpoints.get(), handshake, accepted.subprotocol(), shared);
+    }
+
+    /** An RFC 6455 request where the container offers no jakarta.websocket: 400, and one warning per endpoint. */
+    private void refuseUnavailable(HttpServletRequest request, HttpServletResponse response, String why)
+            throws IOException {
+        if (warnedUnavailable.compareAndSet(false, true)) {
+            LOG.log(Level.WARNING, "{0}: RFC 6455 requests are refused ({1}): {2}", name, why, RFC6455_UNAVAILABLE);
+        }
+        refuse(request, response, new Refusal(400, "unavailable", "RFC 6455 is not available on this server: "
+                + RFC6455_UNAVAILABLE + "; hixie-76 is served here"));
+    }
+
+    /** Whether a request is an RFC 6455 opening handshake (RFC 6455 §4.1: Sec-WebSocket-Version or -Key, no hixie-76 keys). */
+    static boolean isRfc6455(HttpServletRequest request) {
+        return request.getHeader("Sec-WebSocket-Key1") == null && request.getHeader("Sec-WebSocket-Key2") == null
+                && (request.getHeader("Sec-WebSocket-Version") != null || request.getHeader("Sec-WebSocket-Key") != null);
     }
 
     /** The URL the client opened, as §3.2 spells it (the scheme is ws or wss for either protocol). */
@@ -183,9 +199,7 @@ final class EndpointHost {
      * endpoint's {@code onClose}, then ends; the timer thread and the metrics go.
      */
     void close() {
-        for (Member member : group.snapshot()) {
-            member.shutdown();
-        }
+        group.snapshot().forEach(Member::shutdown);
         timer.shutdown();
         published.withdraw();
     }

@@ -1,7 +1,6 @@
 package io.github.hixie76.server;
 
 import io.github.hixie76.api.Endpoint;
-import io.github.hixie76.rfc6455.Rfc6455Upgrade;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -83,7 +82,7 @@ final class Mount {
         String upgrade = request.getHeader("Upgrade");
         boolean websocket = upgrade != null && upgrade.trim().equalsIgnoreCase("WebSocket")
                 && (request.getHeader("Sec-WebSocket-Key1") != null || request.getHeader("Sec-WebSocket-Key2") != null
-                        || Rfc6455Upgrade.isRequest(request));
+                        || EndpointHost.isRfc6455(request));
         return websocket && host.serves(request);
     }
 }

@@ -47,9 +47,59 @@ class UndeployIT {
         String threads = tomcat.command("threads");
         assertFalse(threads.contains("hixie76"), threads);
         String log = Files.readString(Path.of("target/containers/tomcat-11-cycled.log"));
-        assertFalse(log.contains("memory leak"), "Tomcat's leak detection warned:\n" + log);
-        assertFalse(log.contains("failed to stop it"), "Tomcat's leak detection warned:\n" + log);
+        List<String> warnings = leakWarnings(log);
+        assertEquals(List.of(), warnings, "Tomcat's leak detection warned:\n" + log);
         System.out.printf("%d deploy/undeploy cycles with 3 open connections each: %.1f s, no leaked class loader"
                 + " or thread%n", CYCLES, seconds);
+    }
+
+    @Test
+    void leakWarningsKeepEveryWarningButAConnectorThreadClosingASocket() {
+        String closing = """
+                Dec 02, 2026 6:23:25 AM org.apache.catalina.loader.WebappClassLoaderBase clearReferencesThreads
+                WARNING: The web application [cycled] appears to have started a thread named [http-nio-127.0.0.1-auto-1-exec-4] \
+                but has failed to stop it. This is very likely to create a memory leak. Stack trace of thread:
+                 java.base@17.0.15/sun.nio.ch.Net.shutdown(Native Method)
+                 app//org.apache.tomcat.util.net.NioEndpoint$NioSocketWrapper.doClose(NioEndpoint.java:1649)
+                """;
+        String timer = """
+                Dec 02, 2026 6:23:26 AM org.apache.catalina.loader.WebappClassLoaderBase clearReferencesThreads
+                WARNING: The web application [cycled] appears to have started a thread named [hixie76-timer-echo] \
+                but has failed to stop it. This is very likely to create a memory leak. Stack trace of thread:
+                 java.base@17.0.15/jdk.internal.misc.Unsafe.park(Native Method)
+                """;
+        String threadLocal = """
+                Dec 02, 2026 6:23:27 AM org.apache.catalina.loader.WebappClassLoaderBase checkThreadLocalMapForLeaks
+                SEVERE: The web application [cycled] created a ThreadLocal with key of type [java.lang.ThreadLocal] \
+                and a value of type [io.github.hixie76.Something] but failed to remove it when the web application was \
+                stopped. Threads are going to be renewed over time to try and avoid a probable memory leak.
+                """;
+        String info = "Dec 02, 2026 6:23:28 AM org.apache.catalina.core.StandardContext reload\nINFO: nothing wrong\n";
+        List<String> warnings = leakWarnings(closing + timer + info + threadLocal);
+        assertEquals(2, warnings.size(), String.join("\n---\n", warnings));
+        assertTrue(warnings.get(0).contains("hixie76-timer-echo"), warnings.get(0));
+        assertTrue(warnings.get(1).contains("ThreadLocal"), warnings.get(1));
+        assertEquals(List.of(), leakWarnings(closing + info));
+    }
+
+    /**
+     * The warnings of Tomcat's leak detection, but those about its own connector threads
+     * ({@code http-nio-...-exec-N}) caught closing a socket of the stopping application: the
+     * connections the application ends as it stops are closed by Tomcat's pool threads, which
+     * carry the application's class loader while they do, so a check that runs at that moment
+     * reports them (seen about one run in three). The class loaders and threads asserted above
+     * are what shows a real leak.
+     */
+    static List<String> leakWarnings(String log) {
+        List<String> warnings = new ArrayList<>();
+        for (String warning : log.split("(?m)^(?=\\w{3} \\d{2}, \\d{4} )")) {
+            boolean leak = warning.contains("memory leak") || warning.contains("failed to stop it");
+            boolean closingSocket = warning.matches("(?s).*started a thread named \\[http-nio-[^\\]]*-exec-\\d+\\].*")
+                    && warning.contains("NioEndpoint$NioSocketWrapper.doClose");
+            if (leak && !closingSocket) {
+                warnings.add(warning.strip());
+            }
+        }
+        return warnings;
     }
 }
