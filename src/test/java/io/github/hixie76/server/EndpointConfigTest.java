@@ -260,4 +260,47 @@ class EndpointConfigTest {
         assertFalse(config.accepts("chat,superchat"));
         assertFalse(config.accepts(""));
     }
+
+    // ---- protocols
+
+    @Test
+    void protocolsDefaultToNoneNamedSoTheMountsDefaultApplies() {
+        assertEquals(List.of(), EndpointConfig.DEFAULTS.protocols());
+        assertEquals(List.of("hixie-76"), EndpointConfig.DEFAULTS.protocolsOr(List.of("hixie-76")));
+    }
+
+    @Test
+    void protocolsParameterIsCommaSeparatedAndTrimmed() {
+        assertEquals(List.of("hixie-76", "rfc6455"), from("protocols", " hixie-76 , rfc6455 ").protocols());
+        assertEquals(List.of("rfc6455"), from("protocols", "rfc6455,").protocols());
+        assertEquals(List.of("rfc6455"), from("protocols", "rfc6455").protocolsOr(List.of("hixie-76")));
+        assertEquals(List.of(), from("protocols", " ").protocols());
+    }
+
+    @Test
+    void anUnknownProtocolIsRejectedNamingTheParameter() {
+        assertRejected("parameter protocols: unknown protocol 'rfc-6455'; expected hixie-76 or rfc6455",
+                "protocols", "hixie-76, rfc-6455");
+        assertRejected("parameter protocols: unknown protocol 'RFC6455'; expected hixie-76 or rfc6455",
+                "protocols", "RFC6455");
+    }
+
+    @Test
+    void builderSetsProtocolsAndChecksThem() {
+        assertEquals(List.of("rfc6455"), EndpointConfig.builder().protocols(List.of("rfc6455")).build().protocols());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> EndpointConfig.builder().protocols(List.of("hixie-75")).build());
+        assertEquals("parameter protocols: unknown protocol 'hixie-75'; expected hixie-76 or rfc6455", e.getMessage());
+        EndpointConfig both = from("protocols", "hixie-76,rfc6455");
+        assertEquals(both, both.toBuilder().build());
+        assertEquals(List.of("hixie-76"), both.toBuilder().protocols(List.of("hixie-76")).build().protocols());
+    }
+
+    @Test
+    @SuppressWarnings("deprecation")
+    void theConstructorWithoutProtocolsLeavesThemToTheMount() {
+        EndpointConfig config = new EndpointConfig(1, 2, Duration.ofSeconds(1), Duration.ofSeconds(1), List.of(),
+                List.of(), 3, Duration.ZERO);
+        assertEquals(List.of(), config.protocols());
+    }
 }

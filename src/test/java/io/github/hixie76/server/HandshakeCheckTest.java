@@ -165,4 +165,118 @@ class HandshakeCheckTest {
         kinds.add(((Refusal) check(headers, strict, 0)).kind());
         assertEquals(List.of("origin", "subprotocol", "capacity"), kinds);
     }
+
+    // ---- RFC 6455: the same rules before the container's upgrade
+
+    /** RFC 6455 §1.3's example request, without Origin (a non-browser client's). */
+    private static Map<String, List<String>> rfc6455() {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        headers.put("host", List.of("server.example.com"));
+        headers.put("upgrade", List.of("websocket"));
+        headers.put("connection", List.of("Upgrade"));
+        headers.put("sec-websocket-key", List.of("dGhlIHNhbXBsZSBub25jZQ=="));
+        headers.put("sec-websocket-version", List.of("13"));
+        return headers;
+    }
+
+    private static HandshakeCheck.Verdict checkRfc6455(Map<String, List<String>> headers, EndpointConfig config,
+            int connections) {
+        return HandshakeCheck.checkRfc6455("GET", "HTTP/1.1", view(headers), config, connections);
+    }
+
+    private static EndpointConfig config(String name, String value) {
+        return EndpointConfig.fromParameters(Map.of(name, value)::get);
+    }
+
+    @Test
+    void rfc6455WithoutOriginIsAcceptedWhereAnyOriginMayConnect() {
+        assertEquals(new HandshakeCheck.AcceptedRfc6455(null, null), checkRfc6455(rfc6455(), OPEN, 0));
+    }
+
+    @Test
+    void rfc6455WithoutOriginIs403WhereAnAllowListIsSet() {
+        assertRefused(403, "origin", "a request without Origin is not allowed here",
+                checkRfc6455(rfc6455(), config("allowedOrigins", "https://app.example"), 0));
+    }
+
+    @Test
+    void rfc6455OriginIsCheckedAgainstTheAllowListAndKept() {
+        EndpointConfig guarded = config("allowedOrigins", "https://app.example");
+        Map<String, List<String>> headers = rfc6455();
+        headers.put("origin", List.of("https://app.example"));
+        assertEquals(new HandshakeCheck.AcceptedRfc6455("https://app.example", null), checkRfc6455(headers, guarded, 0));
+        headers.put("origin", List.of("https://evil.example"));
+        assertRefused(403, "origin", "origin 'https://evil.example' is not allowed here", checkRfc6455(headers, guarded, 0));
+    }
+
+    @Test
+    void rfc6455AgreesTheFirstOfferedSubprotocolThatIsServed() {
+        EndpointConfig served = config("subprotocols", "a,b");
+        Map<String, List<String>> headers = rfc6455();
+        headers.put("sec-websocket-protocol", List.of("x, b"));
+        assertEquals("b", ((HandshakeCheck.AcceptedRfc6455) checkRfc6455(headers, served, 0)).subprotocol());
+        headers.put("sec-websocket-protocol", List.of("b,a"));
+        assertEquals("b", ((HandshakeCheck.AcceptedRfc6455) checkRfc6455(headers, served, 0)).subprotocol());
+        headers.put("sec-websocket-protocol", List.of("x", " ,a "));
+        assertEquals("a", ((HandshakeCheck.AcceptedRfc6455) checkRfc6455(headers, served, 0)).subprotocol());
+    }
+
+    @Test
+    void rfc6455WithoutAListOfSubprotocolsAgreesTheFirstOffered() {
+        Map<String, List<String>> headers = rfc6455();
+        headers.put("sec-websocket-protocol", List.of("chat, superchat"));
+        assertEquals(new HandshakeCheck.AcceptedRfc6455(null, "chat"), checkRfc6455(headers, OPEN, 0));
+    }
+
+    @Test
+    void rfc6455OfferingNoServedSubprotocolIs400ListingEveryOffer() {
+        Map<String, List<String>> headers = rfc6455();
+        headers.put("sec-websocket-protocol", List.of("x, y"));
+        assertRefused(400, "subprotocol", "subprotocol 'x, y' is not served here; try one of [a, b]",
+                checkRfc6455(headers, config("subprotocols", "a,b"), 0));
+    }
+
+    @Test
+    void rfc6455OfferingNoSubprotocolIsAcceptedWhereSomeAreListed() {
+        assertEquals(new HandshakeCheck.AcceptedRfc6455(null, null),
+                checkRfc6455(rfc6455(), config("subprotocols", "a,b"), 0));
+    }
+
+    @Test
+    void rfc6455AtTheConnectionLimitIs503() {
+        EndpointConfig capped = config("maxConnections", "2");
+        assertInstanceOf(HandshakeCheck.AcceptedRfc6455.class, checkRfc6455(rfc6455(), capped, 1));
+        assertRefused(503, "capacity", "this endpoint is at its limit of 2 connections; try again later",
+                checkRfc6455(rfc6455(), capped, 2));
+    }
+
+    @Test
+    void rfc6455MethodVersionAndHostSayWhichProtocol() {
+        assertRefused(405, "method", "an RFC 6455 WebSocket opens with GET",
+                HandshakeCheck.checkRfc6455("POST", "HTTP/1.1", view(rfc6455()), OPEN, 0));
+        assertRefused(400, "http-version", "RFC 6455 needs HTTP/1.1, got HTTP/1.0",
+                HandshakeCheck.checkRfc6455("GET", "HTTP/1.0", view(rfc6455()), OPEN, 0));
+        Map<String, List<String>> headers = rfc6455();
+        headers.remove("host");
+        assertRefused(400, "malformed", "missing Host header", checkRfc6455(headers, OPEN, 0));
+    }
+
+    @Test
+    void rfc6455RulesComeInTheSameOrder() {
+        EndpointConfig strict = EndpointConfig.fromParameters(name -> switch (name) {
+            case "allowedOrigins" -> "https://app.example";
+            case "subprotocols" -> "chat";
+            case "maxConnections" -> "0";
+            default -> null;
+        });
+        Map<String, List<String>> headers = rfc6455();
+        headers.put("sec-websocket-protocol", List.of("other"));
+        List<String> kinds = new ArrayList<>();
+        kinds.add(((Refusal) checkRfc6455(headers, strict, 0)).kind());
+        headers.put("origin", List.of("https://app.example"));
+        kinds.add(((Refusal) checkRfc6455(headers, strict, 0)).kind());
+        headers.put("sec-websocket-protocol", List.of("chat"));
+        kinds.add(((Refusal) checkRfc6455(headers, strict, 0)).kind());
+        assertEquals(List.of("origin", "subprotocol", "capacity"), kinds);
+    }
 }

@@ -44,6 +44,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * its last. It is published for users' tests as the {@code testing} jar (README, "Testing your
  * endpoints in CI"), so it depends only on the library, Jetty and JUnit.
  *
+ * <p>RFC 6455 in the {@link #endpoints} mode: the endpoints serve RFC 6455 clients through
+ * Jetty's {@code jakarta.websocket} when {@code org.eclipse.jetty.ee10.websocket:jetty-ee10-websocket-jakarta-server}
+ * is on the test classpath (the context then gets its {@code ServerContainer}, looked up by
+ * reflection so that this class needs no such dependency). Without it only hixie-76 is
+ * served, and an RFC 6455 request gets the server's 400 naming what to enable. The webapp
+ * and WAR modes get the container through Jetty's usual initializer discovery, the custom
+ * mode through the test's own configuration.
+ *
  * <p>It owns the server and the clients {@link #connect} opened: those are closed after each
  * test. Its methods may be called from any thread; tests that share one instance should not
  * run concurrently, since the clients of one test are closed when any test ends.
@@ -55,6 +63,10 @@ public final class JettyServer implements BeforeAllCallback, AfterEachCallback, 
     public interface ServerFactory {
         Server create() throws Exception;
     }
+
+    /** Jetty's jakarta.websocket set-up for a context, when its jar is on the classpath. */
+    private static final String JAKARTA_WEBSOCKET_INITIALIZER =
+            "org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer";
 
     private static final String KEYSTORE_PASSWORD = "hixie76";
     private static final String KEY_ALIAS = "hixie76";
@@ -243,7 +255,30 @@ public final class JettyServer implements BeforeAllCallback, AfterEachCallback, 
             holder.setAsyncSupported(true);
             context.addServlet(holder, path);
         });
+        enableJakartaWebSocket(context);
         return context;
+    }
+
+    /**
+     * Gives the context Jetty's jakarta.websocket {@code ServerContainer}, which serves RFC 6455,
+     * as {@code JakartaWebSocketServletContainerInitializer.configure(context, null)} does; does
+     * nothing when jetty-ee10-websocket-jakarta-server is not on the classpath.
+     */
+    private static void enableJakartaWebSocket(ServletContextHandler context) {
+        Class<?> initializer;
+        Class<?> configurator;
+        try {
+            initializer = Class.forName(JAKARTA_WEBSOCKET_INITIALIZER, true, JettyServer.class.getClassLoader());
+            configurator = Class.forName(JAKARTA_WEBSOCKET_INITIALIZER + "$Configurator", true,
+                    JettyServer.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            return; // hixie-76 only: EndpointHost answers RFC 6455 requests with 400 naming the module
+        }
+        try {
+            initializer.getMethod("configure", ServletContextHandler.class, configurator).invoke(null, context, null);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("could not enable Jetty's jakarta.websocket on the context", e);
+        }
     }
 
     private static WebAppContext webAppContext(Path path, String what, Predicate<Path> exists) {

@@ -1,0 +1,608 @@
+package io.github.hixie76.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.hixie76.api.Handshake;
+import io.github.hixie76.api.Session;
+import io.github.hixie76.client.HandshakeException;
+import io.github.hixie76.client.Hixie76Client;
+import io.github.hixie76.server.EndpointMetricsMXBean;
+import io.github.hixie76.server.Hixie76Filter;
+import io.github.hixie76.server.Hixie76Servlet;
+import io.github.hixie76.testing.Await;
+import io.github.hixie76.testing.Echo;
+import io.github.hixie76.testing.JettyServer;
+import io.github.hixie76.testing.Rejections;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import javax.management.JMX;
+import javax.management.ObjectName;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * RFC 6455 clients on the same endpoints as hixie-76 ones, through Jetty's own
+ * {@code jakarta.websocket}: the JDK's {@link java.net.http.WebSocket} (a client nobody here
+ * wrote) against the harness's endpoints mode, beside this project's hixie-76 client. Echo at
+ * the size limit and past it, close codes both ways, one room for both protocols, the policies
+ * checked before either upgrade (origin, subprotocol, the connection limit shared across
+ * protocols, the protocols served), the handshake a session sees, the idle timeout, stopping
+ * the application, the metrics by protocol, and the filter's choice of what it takes over.
+ */
+class Rfc6455Test {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(10);
+    private static final int MAX_MESSAGE_SIZE = 1 << 20;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @RegisterExtension
+    static final JettyServer SERVER = JettyServer.endpoints(Map.of("/echo", Recording.class, "/room", Room.class),
+            Map.of());
+
+    @RegisterExtension
+    static final JettyServer GUARDED = JettyServer.endpoints(Map.of("/guarded", Recording.class),
+            Map.of("allowedOrigins", "http://good.example", "subprotocols", "a,b"));
+
+    @RegisterExtension
+    static final JettyServer CAPPED = JettyServer.endpoints(Map.of("/capped", Recording.class),
+            Map.of("maxConnections", "2"));
+
+    /** Echo that remembers its sessions and counts each one's onClose. */
+    public static class Recording extends Echo {
+        static final BlockingQueue<Session> OPENED = new LinkedBlockingQueue<>();
+        static final Map<Session, AtomicInteger> CLOSES = new ConcurrentHashMap<>();
+
+        @Override
+        public void onOpen(Session session) {
+            OPENED.add(session);
+        }
+
+        @Override
+        public void onClose(Session session) {
+            CLOSES.computeIfAbsent(session, s -> new AtomicInteger()).incrementAndGet();
+        }
+
+        static Session next() throws InterruptedException {
+            Session session = OPENED.poll(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+            assertTrue(session != null, "the endpoint's onOpen within " + DEADLINE);
+            return session;
+        }
+
+        static int closes(Session session) {
+            AtomicInteger count = CLOSES.get(session);
+            return count == null ? 0 : count.get();
+        }
+    }
+
+    /** Sends every message to every open session of the room, the sender included. */
+    public static class Room extends Recording {
+        @Override
+        public void onMessage(Session session, String text) {
+            session.broadcast(text);
+        }
+    }
+
+    @BeforeEach
+    void forgetSessions() {
+        Recording.OPENED.clear();
+        Recording.CLOSES.clear();
+    }
+
+    @AfterEach
+    void dropPeers() {
+        for (Peer peer : Peer.OPEN) {
+            Peer.OPEN.remove(peer);
+            peer.socket.abort();
+        }
+    }
+
+    // ---- echo
+
+    @Test
+    void echoesAscii() throws Exception {
+        Peer peer = Peer.open(SERVER.uri("/echo"));
+        peer.socket.sendText("hello over RFC 6455", true).get(10, TimeUnit.SECONDS);
+        assertEquals("hello over RFC 6455", peer.next());
+    }
+
+    @Test
+    void echoesFourByteUtf8() throws Exception {
+        Peer peer = Peer.open(SERVER.uri("/echo"));
+        peer.socket.sendText("\uD834\uDD1E\uD83D\uDE00", true).get(10, TimeUnit.SECONDS);
+        assertEquals("𝄞😀", peer.next());
+    }
+
+    @Test
+    void echoesAMessageOfExactlyTheDefaultMaxMessageSize() throws Exception {
+        Peer peer = Peer.open(SERVER.uri("/echo"));
+        String text = "x".repeat(MAX_MESSAGE_SIZE);
+        peer.socket.sendText(text, true).get(10, TimeUnit.SECONDS);
+        String echoed = peer.next();
+        assertEquals(MAX_MESSAGE_SIZE, echoed.length());
+        assertEquals(text, echoed);
+    }
+
+    // ---- closing
+
+    @Test
+    void aClientsClose1000IsAnsweredWith1000AndOnCloseRunsOnce() throws Exception {
+        Peer peer = Peer.open(SERVER.uri("/echo"));
+        Session session = Recording.next();
+        peer.socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+        assertEquals(WebSocket.NORMAL_CLOSURE, peer.closeCode());
+        Await.until("the endpoint's onClose", () -> Recording.closes(session) > 0);
+        assertEquals(1, Recording.closes(session));
+        assertTrue(!session.isOpen(), "the session is no longer open");
+    }
+
+    @Test
+    void theEndpointsCloseReachesTheClientAs1000() throws Exception {
+        Peer peer = Peer.open(SERVER.uri("/echo"));
+        Session session = Recording.next();
+        peer.socket.sendText(Echo.CLOSE, true).get(10, TimeUnit.SECONDS);
+        assertEquals(WebSocket.NORMAL_CLOSURE, peer.closeCode());
+        Await.until("the endpoint's onClose", () -> Recording.closes(session) > 0);
+        assertEquals(1, Recording.closes(session));
+    }
+
+    @Test
+    void aTextMessageOverMaxMessageSizeCloses1009() throws Exception {
+        Peer peer = Peer.open(SERVER.uri("/echo"));
+        Session session = Recording.next();
+        peer.socket.sendText("x".repeat(MAX_MESSAGE_SIZE + 1), true).get(10, TimeUnit.SECONDS);
+        assertEquals(1009, peer.closeCode());
+        Await.until("the endpoint's onClose", () -> Recording.closes(session) == 1);
+    }
+
+    @Test
+    void aBinaryMessageCloses1003() throws Exception {
+        Peer peer = Peer.open(SERVER.uri("/echo"));
+        Session session = Recording.next();
+        peer.socket.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}), true).get(10, TimeUnit.SECONDS);
+        assertEquals(1003, peer.closeCode());
+        Await.until("the endpoint's onClose", () -> Recording.closes(session) == 1);
+    }
+
+    // ---- one room, both protocols
+
+    @Test
+    void everyMessageOfARoomReachesEveryMemberOfEitherProtocolOnce() throws Exception {
+        List<Hixie76Client> hixie = List.of(SERVER.connect("/room"), SERVER.connect("/room"));
+        List<Peer> rfc = List.of(Peer.open(SERVER.uri("/room")), Peer.open(SERVER.uri("/room")));
+        for (int i = 0; i < 4; i++) {
+            Recording.next(); // every member is in the room before anyone speaks
+        }
+        for (int i = 0; i < hixie.size(); i++) {
+            hixie.get(i).send("hixie-" + i);
+        }
+        for (int i = 0; i < rfc.size(); i++) {
+            rfc.get(i).socket.sendText("rfc-" + i, true).get(10, TimeUnit.SECONDS);
+        }
+        List<String> sent = List.of("hixie-0", "hixie-1", "rfc-0", "rfc-1");
+        Map<String, List<String>> received = new HashMap<>();
+        for (int i = 0; i < hixie.size(); i++) {
+            List<String> got = new ArrayList<>();
+            for (int n = 0; n < sent.size(); n++) {
+                got.add(hixie.get(i).awaitMessage(DEADLINE));
+            }
+            Hixie76Client client = hixie.get(i);
+            assertThrows(SocketTimeoutException.class, () -> client.awaitMessage(Duration.ofMillis(300)),
+                    "nothing after the four messages");
+            received.put("hixie receiver " + i, got.stream().sorted().toList());
+        }
+        for (int i = 0; i < rfc.size(); i++) {
+            List<String> got = new ArrayList<>();
+            for (int n = 0; n < sent.size(); n++) {
+                got.add(rfc.get(i).next());
+            }
+            assertNull(rfc.get(i).messages.poll(300, TimeUnit.MILLISECONDS), "nothing after the four messages");
+            received.put("rfc receiver " + i, got.stream().sorted().toList());
+        }
+        assertEquals(Map.of("hixie receiver 0", sent, "hixie receiver 1", sent, "rfc receiver 0", sent,
+                "rfc receiver 1", sent), received);
+    }
+
+    // ---- checks before the upgrade
+
+    @Test
+    void anOriginOutsideTheAllowListIs403() throws Exception {
+        HttpResponse<?> refused = Peer.refusal(GUARDED.uri("/guarded"), b -> b.header("Origin", "http://evil.example"));
+        assertEquals(403, refused.statusCode());
+        assertEquals("origin 'http://evil.example' is not allowed here", String.valueOf(refused.body()).strip());
+    }
+
+    @Test
+    void noOriginIs403WhereAnAllowListIsSet() throws Exception {
+        assertEquals(403, Peer.refusal(GUARDED.uri("/guarded"), b -> b).statusCode());
+    }
+
+    @Test
+    void theAgreedSubprotocolIsTheFirstOfferedThatIsServed() throws Exception {
+        Peer peer = Peer.open(GUARDED.uri("/guarded?room=1"),
+                b -> b.header("Origin", "http://good.example").subprotocols("x", "b"));
+        assertEquals("b", peer.socket.getSubprotocol());
+        Handshake handshake = Recording.next().handshake();
+        assertEquals(Handshake.RFC_6455, handshake.protocol());
+        assertEquals("http://good.example", handshake.origin());
+        assertEquals("b", handshake.subprotocol());
+        assertEquals(GUARDED.uri("/guarded?room=1"), handshake.uri());
+        assertEquals("x, b", handshake.header("Sec-WebSocket-Protocol"));
+    }
+
+    @Test
+    void noServedSubprotocolOfferedIs400() throws Exception {
+        HttpResponse<?> refused = Peer.refusal(GUARDED.uri("/guarded"),
+                b -> b.header("Origin", "http://good.example").subprotocols("x"));
+        assertEquals(400, refused.statusCode());
+        assertEquals("subprotocol 'x' is not served here; try one of [a, b]", String.valueOf(refused.body()).strip());
+    }
+
+    @Test
+    void theConnectionLimitCountsBothProtocols() throws Exception {
+        CAPPED.connect("/capped");
+        Peer.open(CAPPED.uri("/capped"));
+        Recording.next();
+        Recording.next();
+        HttpResponse<?> rfc = Peer.refusal(CAPPED.uri("/capped"), b -> b);
+        assertEquals(503, rfc.statusCode());
+        assertEquals("this endpoint is at its limit of 2 connections; try again later", String.valueOf(rfc.body()).strip());
+        Rejections.expectRejection(CAPPED.uri("/capped"), 503);
+    }
+
+    @Test
+    void anEndpointServingOnlyHixie76Refuses6455With400NamingIt() throws Exception {
+        JettyServer server = JettyServer.endpoints(Map.of("/old", Recording.class), Map.of("protocols", "hixie-76"));
+        server.beforeAll(null);
+        try {
+            HttpResponse<?> refused = Peer.refusal(server.uri("/old"), b -> b);
+            assertEquals(400, refused.statusCode());
+            assertEquals("RFC 6455 is not served here; this endpoint serves hixie-76", String.valueOf(refused.body()).strip());
+            server.connect("/old").send("still hixie-76");
+        } finally {
+            server.afterAll(null);
+        }
+    }
+
+    @Test
+    void anEndpointServingOnly6455RefusesHixie76With400NamingIt() throws Exception {
+        JettyServer server = JettyServer.endpoints(Map.of("/new", Recording.class), Map.of("protocols", "rfc6455"));
+        server.beforeAll(null);
+        try {
+            HandshakeException refused = Rejections.expectRejection(server.uri("/new"), 400);
+            assertEquals("hixie-76 is not served here; this endpoint serves rfc6455", refused.body().strip());
+            Peer peer = Peer.open(server.uri("/new"));
+            peer.socket.sendText("rfc only", true);
+            assertEquals("rfc only", peer.next());
+        } finally {
+            server.afterAll(null);
+        }
+    }
+
+    @Test
+    void withoutTheContainersWebSocketRfc6455Gets400NamingWhatToEnable() throws Exception {
+        JettyServer server = custom("/", false, context -> {
+            ServletHolder holder = new ServletHolder("bare", Hixie76Servlet.class);
+            holder.setInitParameter("endpoint", Recording.class.getName());
+            holder.setAsyncSupported(true);
+            context.addServlet(holder, "/bare");
+        });
+        server.beforeAll(null);
+        try {
+            HttpResponse<?> refused = Peer.refusal(server.uri("/bare"), b -> b);
+            assertEquals(400, refused.statusCode());
+            String reason = String.valueOf(refused.body()).strip();
+            assertTrue(reason.startsWith("RFC 6455 is not available on this server: enable the container's WebSocket"
+                    + " support") && reason.contains("jetty-ee10-websocket-jakarta-server")
+                    && reason.endsWith("hixie-76 is served here"), reason);
+            server.connect("/bare").send("hixie-76 still");
+        } finally {
+            server.afterAll(null);
+        }
+    }
+
+    // ---- the session
+
+    @Test
+    void sessionsSayWhichProtocolTheySpeak() throws Exception {
+        SERVER.connect("/echo");
+        Session hixie = Recording.next();
+        Peer.open(SERVER.uri("/echo"));
+        Session rfc = Recording.next();
+        assertEquals(Handshake.HIXIE_76, hixie.handshake().protocol());
+        assertEquals(Handshake.RFC_6455, rfc.handshake().protocol());
+        assertEquals(SERVER.uri("/echo"), rfc.handshake().uri());
+        assertNull(rfc.handshake().origin(), "the JDK's client sends no Origin");
+        assertNull(rfc.handshake().subprotocol());
+        assertEquals("13", rfc.handshake().header("Sec-WebSocket-Version"));
+    }
+
+    @Test
+    void sendFuturesCompleteForRfc6455Sessions() throws Exception {
+        Peer peer = Peer.open(SERVER.uri("/echo"));
+        Session session = Recording.next();
+        List<CompletableFuture<Void>> sends = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            sends.add(session.send("pushed " + i).toCompletableFuture());
+        }
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        for (int i = 0; i < 100; i++) {
+            assertEquals("pushed " + i, peer.next());
+        }
+        session.close();
+        assertEquals(WebSocket.NORMAL_CLOSURE, peer.closeCode());
+        ExecutionException failed = assertThrows(ExecutionException.class,
+                () -> session.send("after close").toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertInstanceOf(IOException.class, failed.getCause());
+    }
+
+    @Test
+    void theContainerClosesAnIdleSessionAfterIdleTimeoutMs() throws Exception {
+        JettyServer server = JettyServer.endpoints(Map.of("/idle", Recording.class), Map.of("idleTimeoutMs", "300"));
+        server.beforeAll(null);
+        try {
+            Peer peer = Peer.open(server.uri("/idle"));
+            Session session = Recording.next();
+            // Jetty ends an idle session with 1001 ("Connection Idle Timeout")
+            assertEquals(WebSocket.NORMAL_CLOSURE + 1, peer.closeCode());
+            Await.until("the endpoint's onClose", () -> Recording.closes(session) == 1);
+        } finally {
+            server.afterAll(null);
+        }
+    }
+
+    @Test
+    void stoppingTheApplicationCloses6455SessionsWith1001() throws Exception {
+        JettyServer server = JettyServer.endpoints(Map.of("/stopping", Recording.class), Map.of());
+        server.beforeAll(null);
+        try {
+            List<Peer> peers = new ArrayList<>();
+            List<Session> sessions = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                peers.add(Peer.open(server.uri("/stopping")));
+                sessions.add(Recording.next());
+            }
+            server.server().getHandler().stop(); // the application, while the server runs on
+            for (Peer peer : peers) {
+                assertEquals(1001, peer.closeCode());
+            }
+            assertOnCloseOnce(sessions);
+        } finally {
+            server.afterAll(null);
+        }
+    }
+
+    @Test
+    void stoppingTheServerEndsEverySessionWithOneOnClose() throws Exception {
+        JettyServer server = JettyServer.endpoints(Map.of("/stopping", Recording.class), Map.of());
+        server.beforeAll(null);
+        List<Peer> peers = new ArrayList<>();
+        List<Session> sessions = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                peers.add(Peer.open(server.uri("/stopping")));
+                sessions.add(Recording.next());
+            }
+        } finally {
+            server.afterAll(null);
+        }
+        // Jetty closes its connectors before it stops the context: no close frame reaches the
+        // client, which reports 1006 (RFC 6455 §7.1.5, closed abnormally)
+        for (Peer peer : peers) {
+            assertEquals(1006, peer.closeCode());
+        }
+        assertOnCloseOnce(sessions);
+    }
+
+    private static void assertOnCloseOnce(List<Session> sessions) {
+        for (Session session : sessions) {
+            Await.until("the endpoint's onClose", () -> Recording.closes(session) > 0);
+            assertEquals(1, Recording.closes(session), "onClose once");
+        }
+    }
+
+    // ---- metrics
+
+    @Test
+    void metricsCountHandshakesAndOpenSessionsByProtocol() throws Exception {
+        JettyServer server = custom("/metered", context -> {
+            ServletHolder holder = new ServletHolder("metered", Hixie76Servlet.class);
+            holder.setInitParameter("endpoint", Recording.class.getName());
+            holder.setAsyncSupported(true);
+            context.addServlet(holder, "/ws");
+        });
+        server.beforeAll(null);
+        try {
+            EndpointMetricsMXBean metrics = JMX.newMXBeanProxy(ManagementFactory.getPlatformMBeanServer(),
+                    new ObjectName("io.github.hixie76:type=Endpoint,context=\"/metered\",name=\"metered\""),
+                    EndpointMetricsMXBean.class);
+            server.connect("/metered/ws");
+            Peer.open(server.uri("/metered/ws"));
+            Recording.next();
+            Recording.next();
+            assertEquals(Map.of("hixie-76", 1L, "rfc6455", 1L), metrics.getHandshakesAcceptedByProtocol());
+            assertEquals(2L, metrics.getHandshakesAccepted());
+            assertEquals(Map.of("hixie-76", 1, "rfc6455", 1), metrics.getOpenSessionsByProtocol());
+            assertEquals(2, metrics.getOpenSessions());
+        } finally {
+            server.afterAll(null);
+        }
+    }
+
+    // ---- the filter
+
+    @Test
+    void theFilterPassesRfc6455DownTheChainByDefault() throws Exception {
+        JettyServer server = filtered(Map.of());
+        server.beforeAll(null);
+        try {
+            HttpResponse<?> passed = Peer.refusal(server.uri("/app/page"), b -> b);
+            assertEquals(200, passed.statusCode());
+            assertEquals("app", String.valueOf(passed.body()).strip());
+            server.connect("/app/page").send("hixie-76 is taken over");
+        } finally {
+            server.afterAll(null);
+        }
+    }
+
+    @Test
+    void theFilterTakesRfc6455OverWhenItsProtocolsNameIt() throws Exception {
+        JettyServer server = filtered(Map.of("protocols", "hixie-76,rfc6455"));
+        server.beforeAll(null);
+        try {
+            Peer peer = Peer.open(server.uri("/app/page"));
+            peer.socket.sendText("taken over", true);
+            assertEquals("taken over", peer.next());
+            assertEquals(Handshake.RFC_6455, Recording.next().handshake().protocol());
+        } finally {
+            server.afterAll(null);
+        }
+    }
+
+    /** The application's servlet behind the filter: 200 "app" for every request. */
+    public static class AppServlet extends HttpServlet {
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            response.setContentType("text/plain");
+            response.getWriter().println("app");
+        }
+    }
+
+    private static JettyServer filtered(Map<String, String> params) {
+        return custom("/", context -> {
+            context.addServlet(AppServlet.class, "/app/*");
+            FilterHolder filter = new FilterHolder(Hixie76Filter.class);
+            filter.setName("filtered");
+            filter.setInitParameters(new HashMap<>(params));
+            filter.setInitParameter("endpoint", Recording.class.getName());
+            filter.setAsyncSupported(true);
+            context.addFilter(filter, "/app/*", java.util.EnumSet.of(DispatcherType.REQUEST));
+        });
+    }
+
+    /** A context (with Jetty's jakarta.websocket unless told otherwise) set up by the test, on a free loopback port. */
+    private static JettyServer custom(String contextPath, Consumer<ServletContextHandler> setup) {
+        return custom(contextPath, true, setup);
+    }
+
+    private static JettyServer custom(String contextPath, boolean jakartaWebSocket,
+            Consumer<ServletContextHandler> setup) {
+        return JettyServer.custom(() -> {
+            Server server = new Server();
+            ServerConnector connector = new ServerConnector(server);
+            connector.setHost("127.0.0.1");
+            server.addConnector(connector);
+            ServletContextHandler context = new ServletContextHandler(contextPath);
+            setup.accept(context);
+            if (jakartaWebSocket) {
+                JakartaWebSocketServletContainerInitializer.configure(context, null);
+            }
+            server.setHandler(context);
+            return server;
+        });
+    }
+
+    /** An RFC 6455 client: the JDK's WebSocket and what it received. */
+    static final class Peer implements WebSocket.Listener {
+        /** The peers of the running test, aborted after it. */
+        static final List<Peer> OPEN = new CopyOnWriteArrayList<>();
+
+        final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+        final CompletableFuture<Integer> closed = new CompletableFuture<>();
+        private final StringBuilder partial = new StringBuilder();
+        WebSocket socket;
+
+        static Peer open(URI uri) throws Exception {
+            return open(uri, b -> b);
+        }
+
+        static Peer open(URI uri, UnaryOperator<WebSocket.Builder> options) throws Exception {
+            Peer peer = new Peer();
+            peer.socket = options.apply(HTTP.newWebSocketBuilder().connectTimeout(DEADLINE))
+                    .buildAsync(uri, peer).get(10, TimeUnit.SECONDS);
+            OPEN.add(peer);
+            return peer;
+        }
+
+        /** The HTTP response of a handshake that must not succeed. */
+        static HttpResponse<?> refusal(URI uri, UnaryOperator<WebSocket.Builder> options) throws Exception {
+            CompletableFuture<WebSocket> opening = options.apply(HTTP.newWebSocketBuilder().connectTimeout(DEADLINE))
+                    .buildAsync(uri, new Peer());
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> opening.get(10, TimeUnit.SECONDS),
+                    "the handshake must be refused");
+            return assertInstanceOf(WebSocketHandshakeException.class, failed.getCause()).getResponse();
+        }
+
+        /** The next whole message, within the deadline. */
+        String next() throws InterruptedException {
+            String message = messages.poll(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+            assertTrue(message != null, "a message within " + DEADLINE);
+            return message;
+        }
+
+        /** The status code of the server's close, within the deadline. */
+        int closeCode() throws Exception {
+            return closed.get(10, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                messages.add(partial.toString());
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closed.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closed.completeExceptionally(error);
+        }
+    }
+}
