@@ -53,8 +53,26 @@ public final class AdapterEndpoint extends Endpoint {
     @Override
     public void onClose(Session socket, CloseReason reason) {
         if (session != null) {
-            session.onEnd();
+            session.onEnd(droppedBy(reason));
         }
+    }
+
+    /**
+     * The limit a close code says the container applied, as the metrics name it, or null: 1009
+     * is a message over the size limit; 1001 with a reason speaking of a timeout is the idle
+     * timeout (Jetty: "Connection Idle Timeout"; Tomcat: "The WebSocket session [n] timeout
+     * expired"), while a peer going away sends 1001 without one.
+     */
+    static String droppedBy(CloseReason reason) {
+        int code = reason.getCloseCode().getCode();
+        String phrase = reason.getReasonPhrase() == null ? "" : reason.getReasonPhrase().toLowerCase(java.util.Locale.ROOT);
+        if (code == CloseReason.CloseCodes.TOO_BIG.getCode()) {
+            return "message-size";
+        }
+        if (code == CloseReason.CloseCodes.GOING_AWAY.getCode() && (phrase.contains("idle") || phrase.contains("timeout"))) {
+            return "idle-timeout";
+        }
+        return null;
     }
 
     @Override

@@ -84,12 +84,18 @@ final class Rfc6455Session implements Session, Member {
         callbacks.execute(() -> endpoint.onMessage(this, text));
     }
 
-    /** The container closed the session (either side's close, or the connection's loss); once. */
-    void onEnd() {
+    /**
+     * The container closed the session (either side's close, or the connection's loss); once.
+     * {@code limit}: the limit that ended it, for the metrics, or null.
+     */
+    void onEnd(String limit) {
         List<CompletableFuture<Void>> dropped;
         synchronized (this) {
             if (ended) {
                 return;
+            }
+            if (limit != null) {
+                counters.dropped(limit);
             }
             ended = true;
             open = false;
@@ -259,7 +265,7 @@ final class Rfc6455Session implements Session, Member {
             socket.close(new CloseReason(code, reason));
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, this + ": close " + code.getCode(), e);
-            onEnd();
+            onEnd(null);
         }
     }
 

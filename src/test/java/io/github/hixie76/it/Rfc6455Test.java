@@ -455,13 +455,20 @@ class Rfc6455Test {
                     new ObjectName("io.github.hixie76:type=Endpoint,context=\"/metered\",name=\"metered\""),
                     EndpointMetricsMXBean.class);
             server.connect("/metered/ws");
-            Peer.open(server.uri("/metered/ws"));
+            Peer peer = Peer.open(server.uri("/metered/ws"));
             Recording.next();
-            Recording.next();
+            Session rfc6455 = Recording.next();
             assertEquals(Map.of("hixie-76", 1L, "rfc6455", 1L), metrics.getHandshakesAcceptedByProtocol());
             assertEquals(2L, metrics.getHandshakesAccepted());
             assertEquals(Map.of("hixie-76", 1, "rfc6455", 1), metrics.getOpenSessionsByProtocol());
             assertEquals(2, metrics.getOpenSessions());
+
+            // a limit the container applies is counted as the engine counts its own
+            peer.socket.sendText("x".repeat(MAX_MESSAGE_SIZE + 1), true).get(10, TimeUnit.SECONDS);
+            assertEquals(1009, peer.closeCode());
+            Await.until("the endpoint's onClose", () -> Recording.closes(rfc6455) == 1);
+            assertEquals(Map.of("message-size", 1L), metrics.getConnectionsDropped());
+            assertEquals(Map.of("hixie-76", 1), metrics.getOpenSessionsByProtocol());
         } finally {
             server.afterAll(null);
         }
