@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Deploys target/hixie76-servlet.war to a Jetty distribution (jetty-home from Maven Central,
-# a fresh jetty-base with the http and ee10-deploy modules) and runs DeploymentCheck against
-# it. Run from anywhere: bash .ci/deploy-jetty-home.sh
+# a fresh jetty-base with the http, ee10-deploy and ee10-websocket-jakarta modules) and runs
+# DeploymentCheck against it. Run from anywhere: bash .ci/deploy-jetty-home.sh
 #
 # Everything lives in a temporary directory removed on exit, and Jetty is stopped on exit,
 # whatever happened. Rerunnable. JETTY_VERSION overrides the jetty-home version.
@@ -72,9 +72,13 @@ export JETTY_HOME="$TMP/jetty-home-$JETTY_VERSION"
 
 JETTY_BASE="$TMP/jetty-base"
 mkdir "$JETTY_BASE"
-log "jetty-base: --add-modules=http,ee10-deploy"
-(cd "$JETTY_BASE" && "$JAVA" -jar "$JETTY_HOME/start.jar" --add-modules=http,ee10-deploy) >"$LOGS/add-modules.log" 2>&1 \
-  || { cat "$LOGS/add-modules.log" >&2; die "start.jar --add-modules=http,ee10-deploy failed"; }
+# ee10-websocket-jakarta: the container's jakarta.websocket, through which the WAR serves RFC 6455
+MODULES=http,ee10-deploy,ee10-websocket-jakarta
+[ -f "$JETTY_HOME/modules/ee10-websocket-jakarta.mod" ] \
+  || die "jetty-home $JETTY_VERSION has no modules/ee10-websocket-jakarta.mod (RFC 6455 needs it)"
+log "jetty-base: --add-modules=$MODULES"
+(cd "$JETTY_BASE" && "$JAVA" -jar "$JETTY_HOME/start.jar" --add-modules=$MODULES) >"$LOGS/add-modules.log" 2>&1 \
+  || { cat "$LOGS/add-modules.log" >&2; die "start.jar --add-modules=$MODULES failed"; }
 
 PORT=$(free_port) || die "no free port found"
 # The idle timeout (30 s by default) is shortened so that the idle check below shows in a few

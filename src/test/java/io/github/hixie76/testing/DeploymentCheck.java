@@ -26,7 +26,9 @@ import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Checks a deployed demo WAR from outside, with the project's own strict client: the
- * handshake, echo, chat broadcast, the closing handshake and the refusal of a bad handshake.
+ * handshake, echo, chat broadcast, the closing handshake and the refusal of a bad handshake;
+ * and RFC 6455 through the container's jakarta.websocket with the JDK's client: echo, the
+ * closing handshake, and a chat message reaching a hixie-76 client.
  *
  * <p>Usage: {@code java -cp target/classes:target/test-classes io.github.hixie76.testing.DeploymentCheck
  * ws://127.0.0.1:8080/hixie76-servlet [--idle SECONDS]}. Prints {@code PASS <name>} or
@@ -90,7 +92,8 @@ public final class DeploymentCheck {
         check.run(executor, "chat to 3 clients exactly once", check::chat);
         check.run(executor, "closing handshake from the client", check::close);
         check.run(executor, "plain GET to /echo refused with 4xx", check::plainGet);
-        check.run(executor, "RFC 6455 request to /echo refused with 4xx", check::rfc6455);
+        check.run(executor, "RFC 6455 echo on /echo (java.net.http.WebSocket)", check::rfc6455Echo);
+        check.run(executor, "RFC 6455 chat message reaches a hixie-76 client on /chat", check::mixedChat);
         if (idleSeconds > 0) {
             int seconds = idleSeconds;
             check.run(executor, "echo after " + seconds + " s idle (a plain connection was closed)",
@@ -230,16 +233,57 @@ public final class DeploymentCheck {
                 + "\r\n");
     }
 
-    /** (e) An RFC 6455 opening handshake is refused: only hixie-76 is served. */
-    private void rfc6455() throws IOException {
-        expect4xx("GET " + path("/echo") + " HTTP/1.1\r\n"
-                + "Host: " + authority() + "\r\n"
-                + "Upgrade: websocket\r\n"
-                + "Connection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                + "Sec-WebSocket-Version: 13\r\n"
-                + "Origin: http://" + authority() + "\r\n"
-                + "\r\n");
+    /**
+     * (f) RFC 6455 through the container's own jakarta.websocket, with the JDK's client: a
+     * text with a 4-byte character comes back, and the client's close is answered with 1000.
+     * A container without its WebSocket support refuses the handshake with 400 and a reason
+     * naming what to enable.
+     */
+    private void rfc6455Echo() throws IOException {
+        String text = "RFC 6455 h\u00e9llo \uD83D\uDE00";
+        try (JdkWebSocketClient client = rfc6455Client("/echo")) {
+            client.send(text, READ_TIMEOUT);
+            String reply = client.awaitMessage(READ_TIMEOUT);
+            if (reply == null) {
+                throw new AssertionError("the server closed instead of echoing: " + client.awaitClose(READ_TIMEOUT));
+            }
+            if (!reply.equals(text)) {
+                throw new AssertionError("sent " + codePoints(text) + ", got " + codePoints(reply));
+            }
+            client.sendClose(1000, "done", READ_TIMEOUT);
+            JdkWebSocketClient.Close answer = client.awaitClose(READ_TIMEOUT);
+            if (answer.code() != 1000) {
+                throw new AssertionError("the client's close 1000 was answered with " + answer);
+            }
+        }
+    }
+
+    /** (g) One message from an RFC 6455 client reaches a hixie-76 client and itself on /chat. */
+    private void mixedChat() throws IOException {
+        try (Hixie76Client old = Hixie76Client.connect(endpoint("/chat"), options);
+                JdkWebSocketClient modern = rfc6455Client("/chat")) {
+            String text = "mixed " + UUID.randomUUID();
+            modern.send(text, READ_TIMEOUT);
+            String echoed = modern.awaitMessage(READ_TIMEOUT);
+            if (!text.equals(echoed)) {
+                throw new AssertionError("the RFC 6455 sender expected its own '" + text + "', got "
+                        + (echoed == null ? "the end of the connection" : "'" + echoed + "'"));
+            }
+            String got = old.receive();
+            if (!text.equals(got)) {
+                throw new AssertionError("the hixie-76 client expected '" + text + "' from the RFC 6455 client, got "
+                        + (got == null ? "the end of the connection" : "'" + got + "'"));
+            }
+        }
+    }
+
+    private JdkWebSocketClient rfc6455Client(String path) throws IOException {
+        try {
+            return JdkWebSocketClient.connect(endpoint(path), null, CONNECT_TIMEOUT.plus(READ_TIMEOUT));
+        } catch (JdkWebSocketClient.Refused e) {
+            throw new AssertionError(e.getMessage() + (e.status() == 400 || e.status() == 404
+                    ? " (is the container's WebSocket support enabled? Jetty: the ee10-websocket-jakarta module)" : ""));
+        }
     }
 
     /**
