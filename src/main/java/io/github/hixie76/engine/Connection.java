@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The engine of one hixie-76 connection, after the 101 headers: it waits for key3 and answers
  * with the 16-byte digest (§5.2), decodes frames (§5.3), queues outgoing frames in its
  * {@link Outbound}, runs the closing handshake both ways (§1.4, §6) and calls the application's
- * {@link Endpoint} through a {@link SerialExecutor}. It knows nothing of the transport beyond
+ * {@link Endpoint} through {@link EndpointCalls}. It knows nothing of the transport beyond
  * {@link Wire}.
  *
  * <p>Thread-safety: {@link #onData}, {@link #onEnd} and {@link #onCloseFrame} come from one
@@ -46,7 +46,6 @@ public final class Connection implements Session, FrameSink, Member {
 
     private final String id = SessionGroup.nextId();
     private final Wire wire;
-    private final Endpoint endpoint;
     private final Handshake handshake;
     private final long part1;
     private final long part2;
@@ -55,7 +54,7 @@ public final class Connection implements Session, FrameSink, Member {
     private final Counters counters;
     private final Scheduler scheduler;
     private final FrameDecoder decoder;
-    private final SerialExecutor callbacks = new SerialExecutor(this::onCallbackFailure);
+    private final EndpointCalls calls;
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
     private final byte[] key3 = new byte[OpeningHandshake.KEY3_LENGTH];
     private int key3Length; // reader thread only
@@ -70,7 +69,6 @@ public final class Connection implements Session, FrameSink, Member {
 
     public Connection(Wire wire, Endpoint endpoint, Handshake handshake, long part1, long part2, EndpointContext context) {
         this.wire = wire;
-        this.endpoint = endpoint;
         this.handshake = handshake;
         this.part1 = part1;
         this.part2 = part2;
@@ -80,6 +78,7 @@ public final class Connection implements Session, FrameSink, Member {
         this.scheduler = context.scheduler();
         this.decoder = new FrameDecoder(limits.maxMessageSize());
         this.outbound = new Outbound(limits.maxOutboundBytes());
+        this.calls = new EndpointCalls(endpoint, this);
         this.lastActivity = scheduler.nanoTime();
     }
 
@@ -152,10 +151,10 @@ public final class Connection implements Session, FrameSink, Member {
             if (state == State.CLOSED) {
                 return;
             }
-            run = callbacks.enqueue(() -> endpoint.onMessage(this, text));
+            run = calls.enqueueMessage(text);
         }
         if (run) {
-            callbacks.runQueued();
+            calls.runQueued();
         }
     }
 
@@ -186,17 +185,9 @@ public final class Connection implements Session, FrameSink, Member {
     }
 
     @Override
-    public Handshake handshake() {
-        return handshake;
-    }
-
-    @Override
     public CompletionStage<Void> send(String text) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        if (!offer(FrameEncoder.text(text), done)) {
-            done.completeExceptionally(new IOException("session " + id + " is closed"));
-        }
-        return done;
+        return EndpointCalls.sent(offer(FrameEncoder.text(text), done), done, id);
     }
 
     @Override
@@ -239,6 +230,11 @@ public final class Connection implements Session, FrameSink, Member {
 
     public synchronized State state() {
         return state;
+    }
+
+    @Override
+    public Handshake handshake() {
+        return handshake;
     }
 
     @Override
@@ -310,11 +306,11 @@ public final class Connection implements Session, FrameSink, Member {
             outbound.add(ByteBuffer.wrap(answer));
             scheduleIdleCheck(limits.idleTimeout().toNanos());
             group.opened(this);
-            run = callbacks.enqueue(() -> endpoint.onOpen(this));
+            run = calls.enqueueOpen();
         }
         drain();
         if (run) {
-            callbacks.runQueued();
+            calls.runQueued();
         }
         return true;
     }
@@ -419,11 +415,7 @@ public final class Connection implements Session, FrameSink, Member {
         dropped.forEach(done -> done.completeExceptionally(closed));
         group.ended(this);
         if (wasOpen) {
-            if (cause != null) {
-                callbacks.execute(() -> unreported("onError", () -> endpoint.onError(this, cause)));
-            }
-            // not reported to onError: each is called at most once, and onClose is the last callback
-            callbacks.execute(() -> unreported("onClose", () -> endpoint.onClose(this)));
+            calls.ended(cause);
         }
     }
 
@@ -431,19 +423,5 @@ public final class Connection implements Session, FrameSink, Member {
         if (timer != null) {
             timer.cancel();
         }
-    }
-
-    private void unreported(String name, Runnable callback) {
-        try {
-            callback.run();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, this + ": " + name + " threw", e);
-        }
-    }
-
-    /** An endpoint callback threw: logged, and reported to {@code onError}. */
-    private void onCallbackFailure(RuntimeException e) {
-        LOG.log(Level.WARNING, this + ": endpoint callback threw", e);
-        unreported("onError", () -> endpoint.onError(this, e));
     }
 }

@@ -5,7 +5,7 @@ import io.github.hixie76.api.Handshake;
 import io.github.hixie76.api.Session;
 import io.github.hixie76.engine.Counters;
 import io.github.hixie76.engine.Member;
-import io.github.hixie76.engine.SerialExecutor;
+import io.github.hixie76.engine.EndpointCalls;
 import io.github.hixie76.engine.SessionGroup;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.SendResult;
@@ -29,7 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * container's async remote (which refuses a second send while one is in flight).
  *
  * <p>Thread-safety: any method from any thread; the queue and the state are guarded by
- * {@code this}; application callbacks run outside that lock through a {@link SerialExecutor}.
+ * {@code this}; application callbacks run outside that lock through {@link EndpointCalls}.
  */
 final class Rfc6455Session implements Session, Member {
 
@@ -40,12 +40,11 @@ final class Rfc6455Session implements Session, Member {
 
     private final String id = SessionGroup.nextId();
     private final jakarta.websocket.Session socket;
-    private final Endpoint endpoint;
     private final Handshake handshake;
     private final SessionGroup group;
     private final Counters counters;
     private final long maxOutboundBytes;
-    private final SerialExecutor callbacks = new SerialExecutor(this::onCallbackFailure);
+    private final EndpointCalls calls;
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
 
     // guarded by this
@@ -59,18 +58,20 @@ final class Rfc6455Session implements Session, Member {
     Rfc6455Session(jakarta.websocket.Session socket, Endpoint endpoint, Handshake handshake, SessionGroup group,
             Counters counters, long maxOutboundBytes) {
         this.socket = socket;
-        this.endpoint = endpoint;
         this.handshake = handshake;
         this.group = group;
         this.counters = counters;
         this.maxOutboundBytes = maxOutboundBytes;
+        this.calls = new EndpointCalls(endpoint, this);
     }
 
     // ---- container events
 
     void onOpen() {
         group.opened(this);
-        callbacks.execute(() -> endpoint.onOpen(this));
+        if (calls.enqueueOpen()) {
+            calls.runQueued();
+        }
     }
 
     void onText(String text) {
@@ -81,7 +82,9 @@ final class Rfc6455Session implements Session, Member {
                 return;
             }
         }
-        callbacks.execute(() -> endpoint.onMessage(this, text));
+        if (calls.enqueueMessage(text)) {
+            calls.runQueued();
+        }
     }
 
     /**
@@ -107,7 +110,7 @@ final class Rfc6455Session implements Session, Member {
         IOException closed = new IOException("session " + id + " closed before the message was written");
         dropped.forEach(done -> done.completeExceptionally(closed));
         group.ended(this);
-        callbacks.execute(() -> unreported("onClose", () -> endpoint.onClose(this)));
+        calls.ended(null);
     }
 
     void onError(Throwable error) {
@@ -116,28 +119,20 @@ final class Rfc6455Session implements Session, Member {
                 return;
             }
         }
-        callbacks.execute(() -> unreported("onError", () -> endpoint.onError(this, error)));
+        calls.error(error);
     }
 
     // ---- Session
 
     @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public Handshake handshake() {
-        return handshake;
-    }
-
-    @Override
     public CompletionStage<Void> send(String text) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        if (!offer(text, done)) {
-            done.completeExceptionally(new IOException("session " + id + " is closed"));
-        }
-        return done;
+        return EndpointCalls.sent(offer(text, done), done, id);
+    }
+
+    @Override
+    public String id() {
+        return id;
     }
 
     @Override
@@ -158,6 +153,11 @@ final class Rfc6455Session implements Session, Member {
     @Override
     public Map<String, Object> attributes() {
         return attributes;
+    }
+
+    @Override
+    public Handshake handshake() {
+        return handshake;
     }
 
     @Override
@@ -267,21 +267,6 @@ final class Rfc6455Session implements Session, Member {
             LOG.log(Level.DEBUG, this + ": close " + code.getCode(), e);
             onEnd(null);
         }
-    }
-
-    // ---- callbacks
-
-    private void unreported(String name, Runnable callback) {
-        try {
-            callback.run();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, this + ": " + name + " threw", e);
-        }
-    }
-
-    private void onCallbackFailure(RuntimeException e) {
-        LOG.log(Level.WARNING, this + ": endpoint callback threw", e);
-        unreported("onError", () -> endpoint.onError(this, e));
     }
 
     /** The bytes of {@code text} in UTF-8, counted without encoding it. */

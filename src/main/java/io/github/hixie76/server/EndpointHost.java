@@ -23,6 +23,7 @@ import java.net.URI;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -76,25 +77,30 @@ final class EndpointHost {
 
     /** Answers a request that reached this endpoint: a 101 and the upgrade, or a 4xx with a reason. */
     void serve(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
+        boolean rfc6455 = isRfc6455(request);
+        Function<String, List<String>> headers = header -> Collections.list(request.getHeaders(header));
+        HandshakeCheck.Verdict verdict;
         if (!serves(request)) {
-            String asked = isRfc6455(request) ? "RFC 6455" : "hixie-76";
-            refuse(request, response, new Refusal(400, "protocol", asked + " is not served here; this endpoint serves "
-                    + String.join(", ", protocols)));
-        } else if (isRfc6455(request)) {
-            serveRfc6455(request, response);
+            verdict = new Refusal(400, "protocol", (rfc6455 ? "RFC 6455" : "hixie-76")
+                    + " is not served here; this endpoint serves " + String.join(", ", protocols));
+        } else if (rfc6455) {
+            verdict = HandshakeCheck.checkRfc6455(request.getMethod(), request.getProtocol(), headers, config,
+                    group.connectionCount());
         } else {
-            serveHixie76(request, response);
+            verdict = HandshakeCheck.check(request.getMethod(), request.getProtocol(), headers, config,
+                    group.connectionCount());
+        }
+        if (verdict instanceof Refusal refusal) {
+            refuse(request, response, refusal);
+        } else if (verdict instanceof HandshakeCheck.Accepted accepted) {
+            upgradeHixie76(request, response, accepted);
+        } else {
+            upgradeRfc6455(request, response, (HandshakeCheck.AcceptedRfc6455) verdict);
         }
     }
 
-    private void serveHixie76(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        HandshakeCheck.Verdict verdict = HandshakeCheck.check(request.getMethod(), request.getProtocol(),
-                header -> Collections.list(request.getHeaders(header)), config, group.connectionCount());
-        if (verdict instanceof Refusal refusal) {
-            refuse(request, response, refusal);
-            return;
-        }
-        HandshakeCheck.Accepted accepted = (HandshakeCheck.Accepted) verdict;
+    private void upgradeHixie76(HttpServletRequest request, HttpServletResponse response,
+            HandshakeCheck.Accepted accepted) throws IOException {
         OpeningHandshake.Request agreed = accepted.request();
         byte[] bodyKey3 = accepted.key3InBody() ? RequestCopy.bodyKey3(request) : null;
         if (bodyKey3 != null && bodyKey3.length < OpeningHandshake.KEY3_LENGTH) {
@@ -124,16 +130,9 @@ final class EndpointHost {
                 wire -> new Connection(wire, endpoint, handshake, agreed.part1(), agreed.part2(), shared), bodyKey3);
     }
 
-    /** RFC 6455: the same checks, then the container's own implementation (package rfc6455). */
-    private void serveRfc6455(HttpServletRequest request, HttpServletResponse response)
-            throws IOException, ServletException {
-        HandshakeCheck.Verdict verdict = HandshakeCheck.checkRfc6455(request.getMethod(), request.getProtocol(),
-                header -> Collections.list(request.getHeaders(header)), config, group.connectionCount());
-        if (verdict instanceof Refusal refusal) {
-            refuse(request, response, refusal);
-            return;
-        }
-        HandshakeCheck.AcceptedRfc6455 accepted = (HandshakeCheck.AcceptedRfc6455) verdict;
+    /** RFC 6455: after the same checks, the container's own implementation (package rfc6455). */
+    private void upgradeRfc6455(HttpServletRequest request, HttpServletResponse response,
+            HandshakeCheck.AcceptedRfc6455 accepted) throws IOException, ServletException {
         // Read as a plain attribute: this class must load where jakarta.websocket does not exist.
         Object container = context.getAttribute(Rfc6455Upgrade.SERVER_CONTAINER);
         URI uri = container == null ? null : uri(request, response, location(request));

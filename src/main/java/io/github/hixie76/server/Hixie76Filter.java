@@ -44,12 +44,8 @@ public class Hixie76Filter implements Filter {
     /** Takes over hixie-76 handshakes on {@code urlPattern}, ahead of the application's own filters. */
     public static FilterRegistration.Dynamic register(ServletContext context, String urlPattern,
             Supplier<? extends Endpoint> endpoints, EndpointConfig config) {
-        FilterRegistration.Dynamic registration = context.addFilter("hixie76:" + urlPattern,
-                new Hixie76Filter(endpoints, config));
-        if (registration == null) {
-            throw new IllegalStateException("a filter named hixie76:" + urlPattern + " is already registered");
-        }
-        registration.setAsyncSupported(true);
+        FilterRegistration.Dynamic registration = Mount.added(
+                context.addFilter(Mount.name(urlPattern), new Hixie76Filter(endpoints, config)), "filter", urlPattern);
         registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, urlPattern);
         return registration;
     }

@@ -42,12 +42,8 @@ public class Hixie76Servlet extends HttpServlet {
      */
     public static ServletRegistration.Dynamic register(ServletContext context, String path,
             Supplier<? extends Endpoint> endpoints, EndpointConfig config) {
-        ServletRegistration.Dynamic registration = context.addServlet("hixie76:" + path,
-                new Hixie76Servlet(endpoints, config));
-        if (registration == null) {
-            throw new IllegalStateException("a servlet named hixie76:" + path + " is already registered");
-        }
-        registration.setAsyncSupported(true);
+        ServletRegistration.Dynamic registration = Mount.added(
+                context.addServlet(Mount.name(path), new Hixie76Servlet(endpoints, config)), "servlet", path);
         registration.setLoadOnStartup(1);
         registration.addMapping(path);
         return registration;

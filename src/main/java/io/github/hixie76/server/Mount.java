@@ -1,6 +1,7 @@
 package io.github.hixie76.server;
 
 import io.github.hixie76.api.Endpoint;
+import jakarta.servlet.Registration;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -60,6 +61,23 @@ final class Mount {
         });
         return new EndpointHost(name, context,
                 EndpointClasses.newInstances(EndpointClasses.load(context, className.trim())), config, defaultProtocols);
+    }
+
+    /** The name of what {@code register} adds for {@code path}. */
+    static String name(String path) {
+        return "hixie76:" + path;
+    }
+
+    /**
+     * What a {@code register} method added: async-supported (the servlet upgrade on Jetty runs
+     * in an async context), or an IllegalStateException when the name was already taken.
+     */
+    static <T extends Registration.Dynamic> T added(T registration, String what, String path) {
+        if (registration == null) {
+            throw new IllegalStateException("a " + what + " named " + name(path) + " is already registered");
+        }
+        registration.setAsyncSupported(true);
+        return registration;
     }
 
     void serve(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {

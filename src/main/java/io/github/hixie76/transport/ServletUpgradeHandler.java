@@ -60,9 +60,10 @@ public final class ServletUpgradeHandler implements HttpUpgradeHandler {
             connection = c;
             // The writer first, so that start() may write; start() before the reader, so that
             // key3 taken from the request body is in place before any stream bytes.
-            out.setWriteListener(new Writer(c));
+            Listener listener = new Listener(in, c);
+            out.setWriteListener(listener);
             c.start(bodyKey3);
-            in.setReadListener(new Reader(in, c));
+            in.setReadListener(listener);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "could not start an upgraded connection", e);
             new ServletWire(web, out, closeHook).close();
@@ -106,17 +107,36 @@ public final class ServletUpgradeHandler implements HttpUpgradeHandler {
         }
     }
 
-    /** Runs a listener callback marked as such, for {@link CloseHook#afterClose}. */
-    private static void inCallback(Runnable callback) {
-        IN_CALLBACK.set(Boolean.TRUE);
-        try {
-            callback.run();
-        } finally {
-            IN_CALLBACK.remove();
-        }
-    }
+    /**
+     * The read and write listeners in one: the container serialises the calls of each, and
+     * both report errors through the same {@code onError}. Each call is marked as a listener
+     * callback for {@link CloseHook#afterClose}.
+     */
+    private record Listener(ServletInputStream in, Connection connection) implements ReadListener, WriteListener {
 
-    private record Writer(Connection connection) implements WriteListener {
+        @Override
+        public void onDataAvailable() {
+            inCallback(() -> {
+                byte[] buffer = READ_BUFFER.get();
+                try {
+                    while (!connection.isClosed() && in.isReady()) {
+                        int n = in.read(buffer);
+                        if (n < 0) {
+                            connection.onEnd();
+                            return;
+                        }
+                        connection.onData(ByteBuffer.wrap(buffer, 0, n));
+                    }
+                } catch (IOException e) {
+                    connection.onError(e);
+                }
+            });
+        }
+
+        @Override
+        public void onAllDataRead() {
+            inCallback(connection::onEnd);
+        }
 
         @Override
         public void onWritePossible() {
@@ -127,36 +147,14 @@ public final class ServletUpgradeHandler implements HttpUpgradeHandler {
         public void onError(Throwable error) {
             inCallback(() -> connection.onError(error));
         }
-    }
 
-    private record Reader(ServletInputStream in, Connection connection) implements ReadListener {
-
-        @Override
-        public void onDataAvailable() throws IOException {
+        private static void inCallback(Runnable callback) {
             IN_CALLBACK.set(Boolean.TRUE);
             try {
-                byte[] buffer = READ_BUFFER.get();
-                while (!connection.isClosed() && in.isReady()) {
-                    int n = in.read(buffer);
-                    if (n < 0) {
-                        connection.onEnd();
-                        return;
-                    }
-                    connection.onData(ByteBuffer.wrap(buffer, 0, n));
-                }
+                callback.run();
             } finally {
                 IN_CALLBACK.remove();
             }
-        }
-
-        @Override
-        public void onAllDataRead() {
-            inCallback(connection::onEnd);
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            inCallback(() -> connection.onError(error));
         }
     }
 }
