@@ -1,4 +1,6 @@
-import java.io.IOException;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import org.eclipse.jetty.security.HashLoginService;
 import org.eclipse.jetty.security.UserStore;
 import org.eclipse.jetty.server.ForwardedRequestCustomizer;
@@ -13,6 +15,9 @@ import org.eclipse.jetty.util.security.Credential;
  * Deploys a WAR on Jetty 12 in the given environment (ee10, ee11) on a free loopback port,
  * prints "LISTENING port", and runs until its standard input ends. Run as a source file:
  * java -cp JETTY_CLASSPATH JettyLauncher.java WAR CONTEXT_PATH ENVIRONMENT
+ *
+ * <p>Lines on standard input are commands, each answered with one line: {@code heap} (HEAP and
+ * the bytes of heap in use after full GCs, for the benchmark's heap per idle connection).
  */
 public class JettyLauncher {
     public static void main(String[] args) throws Exception {
@@ -36,13 +41,20 @@ public class JettyLauncher {
         server.addBean(login);
         server.start();
         System.out.println("LISTENING " + connector.getLocalPort());
-        awaitEndOfInput();
+        BufferedReader commands = new BufferedReader(new InputStreamReader(System.in));
+        String command;
+        while ((command = commands.readLine()) != null) {
+            System.out.println(command.trim().equals("heap") ? "HEAP " + heapAfterGc() : "UNKNOWN " + command);
+            System.out.flush();
+        }
         server.stop();
     }
 
-    static void awaitEndOfInput() throws IOException {
-        while (System.in.read() >= 0) {
-            // the test process holds our input open while it needs us
+    static long heapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
         }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 }

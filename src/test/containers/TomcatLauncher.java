@@ -1,5 +1,6 @@
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
@@ -15,7 +16,10 @@ import org.apache.catalina.valves.RemoteIpValve;
  * <p>Lines on standard input are commands, each answered with one line: {@code undeploy}
  * (UNDEPLOYED), {@code deploy} (DEPLOYED), {@code leaks} (LEAKS and the contexts whose class
  * loader Tomcat finds still reachable after a GC), {@code threads} (THREADS and every live
- * thread's name, separated by "|").
+ * thread's name, separated by "|"), {@code heap} (HEAP and the bytes of heap in use after full GCs).
+ *
+ * <p>System property {@code tomcat.maxConnections} raises the connector's limit (Tomcat's
+ * default, 8192 connections, after which it stops accepting; the benchmark holds 10,000).
  */
 public class TomcatLauncher {
     public static void main(String[] args) throws Exception {
@@ -25,6 +29,10 @@ public class TomcatLauncher {
         Connector connector = new Connector();
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");
+        String maxConnections = System.getProperty("tomcat.maxConnections");
+        if (maxConnections != null) {
+            connector.setProperty("maxConnections", maxConnections);
+        }
         tomcat.setConnector(connector);
         // Behind a TLS-terminating proxy (trusted from loopback and private addresses).
         RemoteIpValve forwarded = new RemoteIpValve();
@@ -53,6 +61,13 @@ public class TomcatLauncher {
                         ((StandardHost) tomcat.getHost()).findReloadedContextMemoryLeaks()));
                 case "threads" -> System.out.println("THREADS " + String.join("|", Thread.getAllStackTraces().keySet()
                         .stream().map(Thread::getName).sorted().toList()));
+                case "heap" -> {
+                    for (int i = 0; i < 3; i++) {
+                        System.gc();
+                        Thread.sleep(100);
+                    }
+                    System.out.println("HEAP " + ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+                }
                 default -> System.out.println("UNKNOWN " + command);
             }
             System.out.flush();

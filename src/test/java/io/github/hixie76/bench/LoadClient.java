@@ -27,7 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * It speaks the draft as a browser does: the request with key1, key2 and key3 in one write (no
  * Content-Length), then checks the status and the 16-byte digest; frames are
  * {@code 00 <payload> FF}, and {@code FF 00} closes. What happens on each connection is up to
- * the phase's {@link Driver}, which runs on the connection's selector thread.
+ * the phase's {@link Driver}, which runs on the connection's selector thread. A {@code tcp://}
+ * URI instead means plain TCP with newline-delimited messages and no handshake (the raw echo
+ * server, the benchmark's ceiling); {@link #frame(URI, byte[])} frames for either.
  *
  * <p>Thread-safe entry points: {@link #open}, {@link #closeAll}, {@link #live}; a {@link Conn}
  * is used only from its own thread.
@@ -75,7 +77,7 @@ final class LoadClient implements AutoCloseable {
 
     /** Opens {@code count} connections to a ws:// URI, spread over the selector threads. */
     void open(URI uri, int count, Driver driver) {
-        Key[] keys = keys(uri, 32);
+        Key[] keys = isRaw(uri) ? new Key[] {null} : keys(uri, 32);
         for (int i = 0; i < count; i++) {
             Worker worker = workers.get(Math.floorMod(next.getAndIncrement(), workers.size()));
             worker.submit(() -> worker.pending.add(new Conn(worker, uri, keys, driver)));
@@ -178,6 +180,20 @@ final class LoadClient implements AutoCloseable {
             keys[i] = new Key(request, digest);
         }
         return keys;
+    }
+
+    /** A message as the URI's server reads it: a text frame, or for {@code tcp://} the payload and a newline. */
+    static byte[] frame(URI uri, byte[] payload) {
+        if (!isRaw(uri)) {
+            return frame(payload);
+        }
+        byte[] line = Arrays.copyOf(payload, payload.length + 1);
+        line[payload.length] = '\n';
+        return line;
+    }
+
+    static boolean isRaw(URI uri) {
+        return uri.getScheme().equals("tcp");
     }
 
     /** A text frame {@code 00 payload FF}. */
@@ -291,6 +307,12 @@ final class LoadClient implements AutoCloseable {
         long sentAt;
         /** When the connection was started (System.nanoTime). */
         long startedAt;
+        /** Messages a phase counted on this connection (its round trips, for fairness). */
+        long count;
+        private final boolean raw;
+        private long[] inFlight = new long[8];
+        private int inFlightHead;
+        private int inFlightCount;
 
         Conn(Worker worker, URI uri, Key[] keys, Driver driver) {
             this.worker = worker;
@@ -298,7 +320,32 @@ final class LoadClient implements AutoCloseable {
             this.keys = keys;
             this.driver = driver;
             this.key = keys[Math.floorMod(System.identityHashCode(this), keys.length)];
+            this.raw = isRaw(uri);
             live.incrementAndGet();
+        }
+
+        /** Remembers when a message was sent, for {@link #takeSent()} when its echo comes (echoes come in order). */
+        void markSent(long nanos) {
+            if (inFlightCount == inFlight.length) {
+                long[] grown = new long[inFlight.length * 2];
+                for (int i = 0; i < inFlightCount; i++) {
+                    grown[i] = inFlight[(inFlightHead + i) % inFlight.length];
+                }
+                inFlight = grown;
+                inFlightHead = 0;
+            }
+            inFlight[(inFlightHead + inFlightCount++) % inFlight.length] = nanos;
+        }
+
+        /** When the oldest message not yet echoed was sent, or -1. */
+        long takeSent() {
+            if (inFlightCount == 0) {
+                return -1;
+            }
+            long nanos = inFlight[inFlightHead];
+            inFlightHead = (inFlightHead + 1) % inFlight.length;
+            inFlightCount--;
+            return nanos;
         }
 
         /** Sends a text frame (already framed); the payload bytes are not copied when written at once. */
@@ -311,7 +358,9 @@ final class LoadClient implements AutoCloseable {
 
         /** Starts the closing handshake; the connection ends when the server has closed TCP. */
         void close() {
-            if (state == State.OPEN) {
+            if (raw) {
+                end(true);
+            } else if (state == State.OPEN) {
                 state = State.CLOSING;
                 write(ByteBuffer.wrap(CLOSE));
             } else if (state == State.CONNECTING || state == State.HANDSHAKE) {
@@ -344,8 +393,14 @@ final class LoadClient implements AutoCloseable {
         }
 
         private void connected() throws IOException {
-            state = State.HANDSHAKE;
             selectionKey.interestOps(SelectionKey.OP_READ);
+            if (raw) {
+                state = State.OPEN;
+                worker.connecting--;
+                driver.onOpen(this);
+                return;
+            }
+            state = State.HANDSHAKE;
             write(ByteBuffer.wrap(key.request));
         }
 
@@ -395,6 +450,12 @@ final class LoadClient implements AutoCloseable {
             if (state == State.HANDSHAKE) {
                 readHandshake(in);
             }
+            if (raw) {
+                while (in.hasRemaining() && state == State.OPEN) {
+                    readText(in, (byte) '\n');
+                }
+                return;
+            }
             while (in.hasRemaining() && (state == State.OPEN || state == State.CLOSING)) {
                 switch (frameState) {
                     case 0 -> {
@@ -409,7 +470,7 @@ final class LoadClient implements AutoCloseable {
                             throw new IOException("unexpected frame type " + type);
                         }
                     }
-                    case 1 -> readText(in);
+                    case 1 -> readText(in, (byte) 0xFF);
                     case 2 -> {
                         if (in.get() != 0) {
                             throw new IOException("FF with a length");
@@ -426,15 +487,17 @@ final class LoadClient implements AutoCloseable {
             }
         }
 
-        private void readText(ByteBuffer in) {
+        private void readText(ByteBuffer in, byte end) {
             byte[] expected = expect;
             int limit = in.limit();
             for (int i = in.position(); i < limit; i++) {
                 byte b = in.get(i);
-                if (b == (byte) 0xFF) {
+                if (b == end) {
                     in.position(i + 1);
                     frameState = 0;
                     boolean ok = intact && (expected == null || frameLength == expected.length);
+                    frameLength = 0;
+                    intact = true;
                     driver.onMessage(this, frameLength, ok);
                     return;
                 }

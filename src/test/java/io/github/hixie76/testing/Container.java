@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -74,7 +75,42 @@ public final class Container {
     /** The named container with another web application (a WAR or a directory), started on first use. */
     public static Container get(String name, Path webapp, String contextPath) {
         return STARTED.computeIfAbsent(name + " " + webapp.toAbsolutePath() + " " + contextPath,
-                key -> start(name, webapp, contextPath));
+                key -> start(name, webapp, contextPath, List.of()));
+    }
+
+    /**
+     * A container of the caller's own, not shared, with extra options for its JVM (the
+     * benchmark's heap size and Tomcat's {@code -Dtomcat.maxConnections}); {@link #close()} ends it.
+     */
+    public static Container launch(String name, Path webapp, String contextPath, List<String> jvmArgs) {
+        return start(name, webapp, contextPath, jvmArgs);
+    }
+
+    /** Ends a container from {@link #launch}: its input closes, then it is destroyed if still running after 10 s. */
+    public void close() throws InterruptedException {
+        try {
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            // it ended already
+        }
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroy();
+            process.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The process id of the container's JVM (for /proc). */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The container JVM's heap in use after full GCs, in bytes. */
+    public long heapAfterGc() throws IOException, InterruptedException {
+        String reply = command("heap");
+        if (!reply.startsWith("HEAP ")) {
+            throw new IOException(name + " answered 'heap' with " + reply);
+        }
+        return Long.parseLong(reply.substring("HEAP ".length()).trim());
     }
 
     public String name() {
@@ -118,23 +154,25 @@ public final class Container {
         return name;
     }
 
-    private static Container start(String name, Path webapp, String contextPath) {
+    private static Container start(String name, Path webapp, String contextPath, List<String> jvmArgs) {
         try {
             if (!Files.exists(webapp)) {
                 throw new IllegalStateException(webapp + " is missing: integration tests run after 'mvn package'");
             }
             Files.createDirectories(WORK);
             String classpath = classpath(name);
-            List<String> command = name.startsWith("jetty")
-                    ? List.of(java(), "-cp", classpath, HOME.resolve("JettyLauncher.java").toString(),
+            List<String> command = new ArrayList<>(List.of(java()));
+            command.addAll(jvmArgs);
+            command.addAll(name.startsWith("jetty")
+                    ? List.of("-cp", classpath, HOME.resolve("JettyLauncher.java").toString(),
                             webapp.toAbsolutePath().toString(), contextPath, name.substring("jetty-".length()))
                     // the module openings Tomcat's own catalina.sh passes, so that its leak detection runs whole
-                    : List.of(java(), "--add-opens=java.base/java.lang=ALL-UNNAMED",
+                    : List.of("--add-opens=java.base/java.lang=ALL-UNNAMED",
                             "--add-opens=java.base/java.io=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED",
                             "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
                             "--add-opens=java.rmi/sun.rmi.transport=ALL-UNNAMED",
                             "-cp", classpath, HOME.resolve("TomcatLauncher.java").toString(),
-                            webapp.toAbsolutePath().toString(), contextPath);
+                            webapp.toAbsolutePath().toString(), contextPath));
             Path log = WORK.resolve(name + contextPath.replace('/', '-') + ".log");
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             BlockingQueue<String> replies = new LinkedBlockingQueue<>();
@@ -179,7 +217,7 @@ public final class Container {
         try (log) {
             String line;
             while ((line = out.readLine()) != null) {
-                if (line.matches("(UNDEPLOYED|DEPLOYED|LEAKS|THREADS|UNKNOWN)\\b.*")) {
+                if (line.matches("(UNDEPLOYED|DEPLOYED|LEAKS|THREADS|HEAP|UNKNOWN)\\b.*")) {
                     replies.add(line);
                 }
                 log.write((line + "\n").getBytes(StandardCharsets.UTF_8));
