@@ -54,6 +54,8 @@ final class Rfc6455Session implements Session, Member {
     private boolean ended;
     private boolean inFlight;
     private boolean pumping;
+    /** Set once the session closes: sent to the container once the queue before it is handed over. */
+    private CloseReason closing;
 
     Rfc6455Session(jakarta.websocket.Session socket, Endpoint endpoint, Handshake handshake, SessionGroup group,
             Counters counters, long maxOutboundBytes) {
@@ -140,9 +142,10 @@ final class Rfc6455Session implements Session, Member {
         return group.broadcast(text);
     }
 
+    /** Closes with 1000 once the messages queued before it are handed to the container; never blocks. */
     @Override
     public void close() {
-        closeWith(CloseReason.CloseCodes.NORMAL_CLOSURE, "");
+        closeWith(CloseReason.CloseCodes.NORMAL_CLOSURE, "", false);
     }
 
     @Override
@@ -172,9 +175,12 @@ final class Rfc6455Session implements Session, Member {
         return offer(text, null);
     }
 
+    /** The application is stopping: 1001 at once, on this thread (what is queued is dropped). */
     @Override
     public void shutdown() {
-        closeWith(CloseReason.CloseCodes.GOING_AWAY, "the application is stopping");
+        if (startClosing(CloseReason.CloseCodes.GOING_AWAY, "the application is stopping", true)) {
+            sendClose();
+        }
     }
 
     @Override
@@ -201,7 +207,7 @@ final class Rfc6455Session implements Session, Member {
             LOG.log(Level.DEBUG, "{0}: outbound queue would exceed {1} bytes: the peer is not reading", this,
                     maxOutboundBytes);
             counters.dropped("outbound-queue");
-            closeWith(CloseReason.CloseCodes.VIOLATED_POLICY, "outbound queue full");
+            closeWith(CloseReason.CloseCodes.VIOLATED_POLICY, "outbound queue full", true);
             return false;
         }
         pump();
@@ -225,6 +231,10 @@ final class Rfc6455Session implements Session, Member {
             synchronized (this) {
                 if (inFlight || queue.isEmpty() || ended) {
                     pumping = false;
+                    if (!inFlight && queue.isEmpty() && closing != null && !ended) {
+                        // everything before the close is handed over: the close may go
+                        CompletableFuture.runAsync(this::sendClose);
+                    }
                     return;
                 }
                 next = queue.poll();
@@ -254,17 +264,51 @@ final class Rfc6455Session implements Session, Member {
         pump();
     }
 
-    private void closeWith(CloseReason.CloseCode code, String reason) {
+    /**
+     * Closes the session without blocking the caller: the container's close blocks until the
+     * close frame is written, so it runs on another thread, after the queued messages
+     * ({@code dropQueued}: they fail instead).
+     */
+    private void closeWith(CloseReason.CloseCode code, String reason, boolean dropQueued) {
+        if (startClosing(code, reason, dropQueued)) {
+            pump();
+        }
+    }
+
+    /** Marks the session closing; false when it already was. Dropped messages fail at once. */
+    private boolean startClosing(CloseReason.CloseCode code, String reason, boolean dropQueued) {
+        List<CompletableFuture<Void>> dropped = new ArrayList<>();
         synchronized (this) {
             if (!open) {
-                return;
+                return false;
             }
             open = false;
+            closing = new CloseReason(code, reason);
+            if (dropQueued) {
+                queue.forEach(pending -> dropped.add(pending.done));
+                queue.clear();
+                queuedBytes = 0;
+            }
+        }
+        IOException closed = new IOException("session " + id + " closed before the message was written");
+        dropped.stream().filter(done -> done != null).forEach(done -> done.completeExceptionally(closed));
+        return true;
+    }
+
+    /** Hands the close to the container (blocking until it is written); once. */
+    private void sendClose() {
+        CloseReason reason;
+        synchronized (this) {
+            if (ended || closing == null) {
+                return;
+            }
+            reason = closing;
+            closing = null;
         }
         try {
-            socket.close(new CloseReason(code, reason));
+            socket.close(reason);
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.DEBUG, this + ": close " + code.getCode(), e);
+            LOG.log(Level.DEBUG, this + ": close " + reason.getCloseCode().getCode(), e);
             onEnd(null);
         }
     }

@@ -1,6 +1,7 @@
 package io.github.hixie76.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -86,6 +87,25 @@ class Rfc6455Test {
     static final JettyServer CAPPED = JettyServer.endpoints(Map.of("/capped", Recording.class),
             Map.of("maxConnections", "2"));
 
+    @RegisterExtension
+    static final JettyServer FLOODED = JettyServer.endpoints(Map.of("/flood", Flood.class),
+            Map.of("maxOutboundBytes", "65536"));
+
+    /** Sends 4,096 messages of 8 KiB (32 MiB) on open: more than socket buffers hold when the peer does not read. */
+    public static class Flood extends Recording {
+        static final int MESSAGES = 4096;
+        static final List<CompletableFuture<Void>> SENT = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onOpen(Session session) {
+            super.onOpen(session);
+            String message = "x".repeat(8192);
+            for (int i = 0; i < MESSAGES; i++) {
+                SENT.add(session.send(message).toCompletableFuture());
+            }
+        }
+    }
+
     /** Echo that remembers its sessions and counts each one's onClose. */
     public static class Recording extends Echo {
         static final BlockingQueue<Session> OPENED = new LinkedBlockingQueue<>();
@@ -133,6 +153,25 @@ class Rfc6455Test {
             Peer.OPEN.remove(peer);
             peer.socket.abort();
         }
+    }
+
+    // ---- the outbound bound
+
+    @Test
+    void aPeerThatStopsReadingIsClosed1008PastMaxOutboundBytesAndPendingSendsFail() throws Exception {
+        Flood.SENT.clear();
+        Peer peer = Peer.open(FLOODED.uri("/flood"), b -> b, true);
+        Session session = Recording.next();
+        Await.until("the session closed past its outbound bound", () -> !session.isOpen()
+                && Flood.SENT.stream().anyMatch(CompletableFuture::isCompletedExceptionally));
+        // what the socket buffers hold, then the close: 1008
+        peer.socket.request(Long.MAX_VALUE);
+        assertEquals(1008, peer.closeCode());
+        Await.until("every send settled", () -> Flood.SENT.size() == Flood.MESSAGES
+                && Flood.SENT.stream().allMatch(CompletableFuture::isDone));
+        long failed = Flood.SENT.stream().filter(CompletableFuture::isCompletedExceptionally).count();
+        assertTrue(failed > 0 && failed < Flood.MESSAGES, failed + " of " + Flood.MESSAGES + " sends failed");
+        Await.until("the endpoint's onClose", () -> Recording.closes(session) == 1);
     }
 
     // ---- echo
@@ -555,14 +594,28 @@ class Rfc6455Test {
         final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
         final CompletableFuture<Integer> closed = new CompletableFuture<>();
         private final StringBuilder partial = new StringBuilder();
+        private boolean stalled;
         WebSocket socket;
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            if (!stalled) {
+                webSocket.request(1);
+            }
+        }
 
         static Peer open(URI uri) throws Exception {
             return open(uri, b -> b);
         }
 
         static Peer open(URI uri, UnaryOperator<WebSocket.Builder> options) throws Exception {
+            return open(uri, options, false);
+        }
+
+        /** {@code stalled}: the peer asks for no message until the test calls {@code request}. */
+        static Peer open(URI uri, UnaryOperator<WebSocket.Builder> options, boolean stalled) throws Exception {
             Peer peer = new Peer();
+            peer.stalled = stalled;
             peer.socket = options.apply(HTTP.newWebSocketBuilder().connectTimeout(DEADLINE))
                     .buildAsync(uri, peer).get(10, TimeUnit.SECONDS);
             OPEN.add(peer);
@@ -597,7 +650,9 @@ class Rfc6455Test {
                 messages.add(partial.toString());
                 partial.setLength(0);
             }
-            webSocket.request(1);
+            if (!stalled) {
+                webSocket.request(1);
+            }
             return null;
         }
 
