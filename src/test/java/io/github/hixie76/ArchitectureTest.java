@@ -37,7 +37,8 @@ class ArchitectureTest {
             "engine", Set.of("api", "protocol"),
             "transport", Set.of("engine", "protocol", "api"),
             "rfc6455", Set.of("engine", "api"),
-            "server", Set.of("transport", "rfc6455", "engine", "protocol", "api"),
+            "cluster", Set.of("engine", "api"),
+            "server", Set.of("transport", "rfc6455", "cluster", "engine", "protocol", "api"),
             "client", Set.of("protocol"),
             "demo", Set.of("api"));
 

@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /** One open connection, as the application sees it. Every method is thread-safe. */
-public interface Session {
+public interface Session extends Broadcaster {
 
     /** Unique among the sessions of this server. */
     String id();
@@ -21,8 +21,10 @@ public interface Session {
 
     /**
      * Sends {@code text} to every open session of this endpoint, this one included, encoding it
-     * once. Returns how many sessions it was queued for.
+     * once, and to those of the other nodes when a cluster is configured. Returns how many
+     * sessions of this node it was queued for.
      */
+    @Override
     int broadcast(String text);
 
     /** Starts the closing handshake; the connection ends when the peer answers or after a timeout. */

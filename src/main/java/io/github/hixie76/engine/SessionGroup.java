@@ -12,7 +12,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The sessions of one endpoint, of both protocols: all of them from the upgrade to the end
  * (for the connection limit, counted across protocols, and for shutdown), and the open ones
- * among them (for broadcast). Thread-safe.
+ * among them (for broadcast). {@link #broadcast} is the one place a broadcast starts: it
+ * delivers to the local members and hands the message to the {@link Publisher} (the cluster's
+ * bus); what other nodes publish comes back through {@link #deliverLocally}, which never
+ * publishes. Thread-safe.
  */
 public final class SessionGroup {
 
@@ -20,6 +23,17 @@ public final class SessionGroup {
 
     private final Set<Member> all = ConcurrentHashMap.newKeySet();
     private final Set<Member> open = ConcurrentHashMap.newKeySet();
+    private final Publisher others;
+
+    /** A group on a single node. */
+    public SessionGroup() {
+        this(Publisher.NONE);
+    }
+
+    /** A group whose broadcasts also go to {@code others} (the other nodes). */
+    public SessionGroup(Publisher others) {
+        this.others = others;
+    }
 
     /** A session id unique among the sessions of this server, whatever their protocol. */
     public static String nextId() {
@@ -67,8 +81,21 @@ public final class SessionGroup {
         return List.copyOf(all);
     }
 
-    /** Encodes the hixie-76 frame once and queues the message for every open session; returns how many took it. */
+    /**
+     * Queues the message for every open session here, then hands it to the other nodes;
+     * returns how many local sessions took it.
+     */
     public int broadcast(String text) {
+        int queued = deliverLocally(text);
+        others.publish(text);
+        return queued;
+    }
+
+    /**
+     * Encodes the hixie-76 frame once and queues the message for every open session here only
+     * (what another node published arrives this way); returns how many took it.
+     */
+    public int deliverLocally(String text) {
         ByteBuffer frame = FrameEncoder.text(text);
         int queued = 0;
         for (Member member : open) {

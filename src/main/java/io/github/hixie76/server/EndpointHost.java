@@ -1,7 +1,11 @@
 package io.github.hixie76.server;
 
+import io.github.hixie76.api.Broadcaster;
 import io.github.hixie76.api.Endpoint;
 import io.github.hixie76.api.Handshake;
+import io.github.hixie76.cluster.Bus;
+import io.github.hixie76.cluster.Buses;
+import io.github.hixie76.cluster.ClusterConfig;
 import io.github.hixie76.engine.Connection;
 import io.github.hixie76.engine.EndpointContext;
 import io.github.hixie76.engine.Limits;
@@ -28,7 +32,8 @@ import java.util.function.Supplier;
 
 /**
  * One endpoint at the container edge, whatever registered it: owns its session group (of both
- * protocols), its timer thread and its published metrics, and answers each request that
+ * protocols), its bus to the other nodes (in-memory unless a cluster is configured), its timer
+ * thread and its published metrics and broadcaster, and answers each request that
  * reaches it, with a 4xx and a one-line reason ({@link HandshakeCheck}) or with the upgrade:
  * hixie-76 by this project's engine ({@link Transports}), RFC 6455 by the container's
  * {@code jakarta.websocket} ({@link Rfc6455Upgrade}). Thread-safe.
@@ -48,26 +53,47 @@ final class EndpointHost {
     private final AtomicBoolean warnedUnavailable = new AtomicBoolean();
     private final Supplier<? extends Endpoint> endpoints;
     private final EndpointConfig config;
-    private final SessionGroup group = new SessionGroup();
+    private final SessionGroup group = new SessionGroup(text -> bus().publish(text));
     private final EndpointMetrics metrics;
+    private final Bus bus;
     private final ThreadScheduler timer;
     private final EndpointContext shared;
     private final MetricsRegistry published;
 
-    /** {@code defaultProtocols}: what the mount serves when the config names no protocol. */
-    EndpointHost(String name, ServletContext context, Supplier<? extends Endpoint> endpoints, EndpointConfig config,
-            List<String> defaultProtocols) {
+    private final String path;
+    private final Broadcaster broadcaster = group::broadcast;
+
+    /**
+     * {@code path}: where it is mapped (its broadcaster's key, its cluster channel);
+     * {@code defaultProtocols}: what the mount serves when the config names no protocol;
+     * {@code cluster}: null for the in-memory bus. Throws IllegalStateException when a cluster
+     * is configured and its client is missing.
+     */
+    EndpointHost(String name, String path, ServletContext context, Supplier<? extends Endpoint> endpoints,
+            EndpointConfig config, List<String> defaultProtocols, ClusterConfig cluster) {
         this.name = name;
+        this.path = path;
         this.context = context;
         this.protocols = config.protocolsOr(defaultProtocols);
         this.endpoints = endpoints;
         this.config = config;
-        this.metrics = new EndpointMetrics(name, group);
+        this.metrics = new EndpointMetrics(name, group, this::bus);
+        this.bus = Buses.open(cluster, cluster == null ? null : cluster.channel(context.getContextPath(), path),
+                group::deliverLocally, metrics);
+        if (cluster != null) {
+            LOG.log(Level.INFO, "{0}: broadcasts go to every node on {1} (channel {2})", name, bus.describe(),
+                    cluster.channel(context.getContextPath(), path));
+        }
         this.timer = new ThreadScheduler(name);
         Limits limits = new Limits(config.maxMessageSize(), config.maxOutboundBytes(), config.handshakeTimeout(),
                 config.closeTimeout(), config.idleTimeout());
         this.shared = new EndpointContext(limits, group, metrics, timer);
         this.published = MetricsRegistry.publish(context, metrics);
+        Broadcasters.publish(context, path, broadcaster);
+    }
+
+    private Bus bus() {
+        return bus;
     }
 
     /** Whether this endpoint serves the protocol a request asks for (a request that is no WebSocket one counts as hixie-76). */
@@ -195,10 +221,13 @@ final class EndpointHost {
 
     /**
      * The application is stopping: every connection gets {@code FF 00} where it can and its
-     * endpoint's {@code onClose}, then ends; the timer thread and the metrics go.
+     * endpoint's {@code onClose}, then ends; the bus (and its client's threads), the timer
+     * thread, the broadcaster and the metrics go.
      */
     void close() {
+        Broadcasters.withdraw(context, path, broadcaster);
         group.snapshot().forEach(Member::shutdown);
+        bus.close();
         timer.shutdown();
         published.withdraw();
     }

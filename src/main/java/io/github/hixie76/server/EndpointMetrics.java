@@ -1,17 +1,20 @@
 package io.github.hixie76.server;
 
+import io.github.hixie76.cluster.Bus;
+import io.github.hixie76.cluster.BusCounters;
 import io.github.hixie76.engine.Counters;
 import io.github.hixie76.engine.SessionGroup;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * The counters of one endpoint, updated by its connections on any thread and read by JMX and
  * the status servlet. Thread-safe; counters only grow.
  */
-public final class EndpointMetrics implements EndpointMetricsMXBean, Counters {
+public final class EndpointMetrics implements EndpointMetricsMXBean, Counters, BusCounters {
 
     private final String name;
     private final SessionGroup group;
@@ -22,10 +25,17 @@ public final class EndpointMetrics implements EndpointMetricsMXBean, Counters {
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
     private final Map<String, LongAdder> dropped = new ConcurrentHashMap<>();
+    private final Supplier<Bus> bus;
+    private final LongAdder busPublished = new LongAdder();
+    private final LongAdder busReceived = new LongAdder();
+    private final LongAdder busDropped = new LongAdder();
+    private final LongAdder busLost = new LongAdder();
 
-    EndpointMetrics(String name, SessionGroup group) {
+    /** {@code bus}: the endpoint's bus, asked whether it is connected when the metrics are read. */
+    EndpointMetrics(String name, SessionGroup group, Supplier<Bus> bus) {
         this.name = name;
         this.group = group;
+        this.bus = bus;
     }
 
     /** The endpoint's name: its servlet or filter name. */
@@ -62,6 +72,64 @@ public final class EndpointMetrics implements EndpointMetricsMXBean, Counters {
     @Override
     public void dropped(String limit) {
         dropped.computeIfAbsent(limit, k -> new LongAdder()).increment();
+    }
+
+    @Override
+    public void published() {
+        busPublished.increment();
+    }
+
+    @Override
+    public void received() {
+        busReceived.increment();
+    }
+
+    @Override
+    public void dropped() {
+        busDropped.increment();
+    }
+
+    @Override
+    public void lost() {
+        busLost.increment();
+    }
+
+    @Override
+    public String getBus() {
+        Bus current = bus.get();
+        return current == null ? "starting" : current.describe();
+    }
+
+    @Override
+    public boolean isBusConnected() {
+        Bus current = bus.get();
+        return current != null && current.connected();
+    }
+
+    @Override
+    public long getBusMessagesPublished() {
+        return busPublished.sum();
+    }
+
+    @Override
+    public long getBusMessagesReceived() {
+        return busReceived.sum();
+    }
+
+    @Override
+    public long getBusMessagesDropped() {
+        return busDropped.sum();
+    }
+
+    @Override
+    public long getBusMessagesLost() {
+        return busLost.sum();
+    }
+
+    @Override
+    public long getBusPendingBytes() {
+        Bus current = bus.get();
+        return current == null ? 0 : current.pendingBytes();
     }
 
     @Override
@@ -127,7 +195,11 @@ public final class EndpointMetrics implements EndpointMetricsMXBean, Counters {
                 + ",\"handshakesAcceptedByProtocol\":" + json(getHandshakesAcceptedByProtocol())
                 + ",\"handshakesRejected\":" + json(getHandshakesRejected())
                 + ",\"messagesIn\":" + getMessagesIn() + ",\"messagesOut\":" + getMessagesOut() + ",\"bytesIn\":" + getBytesIn()
-                + ",\"bytesOut\":" + getBytesOut() + ",\"connectionsDropped\":" + json(getConnectionsDropped()) + "}";
+                + ",\"bytesOut\":" + getBytesOut() + ",\"connectionsDropped\":" + json(getConnectionsDropped())
+                + ",\"bus\":{\"kind\":" + quote(getBus()) + ",\"connected\":" + isBusConnected()
+                + ",\"published\":" + getBusMessagesPublished() + ",\"received\":" + getBusMessagesReceived()
+                + ",\"dropped\":" + getBusMessagesDropped() + ",\"lost\":" + getBusMessagesLost()
+                + ",\"pendingBytes\":" + getBusPendingBytes() + "}}";
     }
 
     private static Map<String, Long> snapshot(Map<String, LongAdder> counters) {

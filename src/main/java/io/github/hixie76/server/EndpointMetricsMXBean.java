@@ -40,4 +40,25 @@ public interface EndpointMetricsMXBean {
 
     /** Connections a limit ended, by limit: message-size, outbound-queue, handshake-timeout, idle-timeout, close-timeout. */
     Map<String, Long> getConnectionsDropped();
+
+    /** The bus to other nodes: {@code in-memory} (a single node), or the Redis URI without its password. */
+    String getBus();
+
+    /** Whether broadcasts reach the other nodes now: the Redis connection is up and answered its last PING (in-memory: true). */
+    boolean isBusConnected();
+
+    /** This node's broadcasts Redis took. */
+    long getBusMessagesPublished();
+
+    /** Other nodes' broadcasts delivered to this node's sessions (this node's own, which Redis echoes, are not counted). */
+    long getBusMessagesReceived();
+
+    /** Broadcasts not published because {@code clusterMaxPendingBytes} already awaited Redis, and foreign messages on the channel. */
+    long getBusMessagesDropped();
+
+    /** Broadcasts whose publish failed (Redis down, disconnected, or no answer in time): other nodes never get them. */
+    long getBusMessagesLost();
+
+    /** Bytes of broadcasts handed to Redis and not answered yet. */
+    long getBusPendingBytes();
 }

@@ -52,7 +52,10 @@ public class Hixie76Filter implements Filter {
 
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
-        mount.init(filterConfig.getFilterName(), filterConfig.getServletContext(), filterConfig::getInitParameter);
+        ServletContext context = filterConfig.getServletContext();
+        FilterRegistration registration = context.getFilterRegistration(filterConfig.getFilterName());
+        mount.init(filterConfig.getFilterName(), registration == null ? null : registration.getUrlPatternMappings(),
+                context, filterConfig::getInitParameter);
     }
 
     @Override

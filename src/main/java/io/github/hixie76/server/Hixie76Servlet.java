@@ -57,7 +57,9 @@ public class Hixie76Servlet extends HttpServlet {
 
     @Override
     public void init() throws ServletException {
-        mount.init(getServletName(), getServletContext(), this::getInitParameter);
+        ServletRegistration registration = getServletContext().getServletRegistration(getServletName());
+        mount.init(getServletName(), registration == null ? null : registration.getMappings(), getServletContext(),
+                this::getInitParameter);
     }
 
     @Override

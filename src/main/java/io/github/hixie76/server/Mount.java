@@ -1,12 +1,14 @@
 package io.github.hixie76.server;
 
 import io.github.hixie76.api.Endpoint;
+import io.github.hixie76.cluster.ClusterConfig;
 import jakarta.servlet.Registration;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Collection;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -34,33 +36,46 @@ final class Mount {
     }
 
     /**
-     * Starts the endpoint of the servlet or filter named {@code name}. Without an endpoint given
-     * in code, {@code initParameter} names it ({@code endpoint}: a public Endpoint class with a
-     * public no-argument constructor) and its limits (those of {@link EndpointConfig}, each
-     * looked up there and then as the context-param {@code hixie76.<name>}). A bad parameter
-     * stops it with a message naming the parameter.
+     * Starts the endpoint of the servlet or filter named {@code name}, mapped at
+     * {@code mappings} (the first in order is its path: its broadcaster's key and its cluster
+     * channel; none: its name). Without an endpoint given in code, {@code initParameter} names
+     * it ({@code endpoint}: a public Endpoint class with a public no-argument constructor) and
+     * its limits (those of {@link EndpointConfig}, each looked up there and then as the
+     * context-param {@code hixie76.<name>}); the cluster settings of {@link ClusterConfig} are
+     * looked up the same way, behind the operator's. A bad parameter, or a cluster without its
+     * client's jar, stops it with a message naming what to fix.
      */
-    void init(String name, ServletContext context, Function<String, String> initParameter) throws ServletException {
+    void init(String name, Collection<String> mappings, ServletContext context, Function<String, String> initParameter)
+            throws ServletException {
+        String path = mappings == null || mappings.isEmpty() ? name : mappings.stream().sorted().findFirst().get();
         try {
+            ClusterConfig cluster = ClusterConfig.from(withContext(context, initParameter));
             host = endpoints != null
-                    ? new EndpointHost(name, context, endpoints, config, defaultProtocols)
-                    : fromParameters(name, context, initParameter);
-        } catch (IllegalArgumentException e) {
+                    ? new EndpointHost(name, path, context, endpoints, config, defaultProtocols, cluster)
+                    : fromParameters(name, path, context, initParameter, cluster);
+        } catch (IllegalArgumentException | IllegalStateException e) {
             throw new ServletException(name + ": " + e.getMessage(), e);
         }
     }
 
-    private EndpointHost fromParameters(String name, ServletContext context, Function<String, String> parameter) {
+    /** A parameter of the servlet or filter, else the context-param {@code hixie76.<name>}. */
+    private static Function<String, String> withContext(ServletContext context, Function<String, String> parameter) {
+        return key -> {
+            String value = parameter.apply(key);
+            return value != null ? value : context.getInitParameter("hixie76." + key);
+        };
+    }
+
+    private EndpointHost fromParameters(String name, String path, ServletContext context,
+            Function<String, String> parameter, ClusterConfig cluster) {
         String className = parameter.apply("endpoint");
         if (className == null || className.isBlank()) {
             throw new IllegalArgumentException(name + ": parameter 'endpoint' must name an Endpoint class");
         }
-        EndpointConfig config = EndpointConfig.fromParameters(key -> {
-            String value = parameter.apply(key);
-            return value != null ? value : context.getInitParameter("hixie76." + key);
-        });
-        return new EndpointHost(name, context,
-                EndpointClasses.newInstances(EndpointClasses.load(context, className.trim())), config, defaultProtocols);
+        EndpointConfig config = EndpointConfig.fromParameters(withContext(context, parameter));
+        return new EndpointHost(name, path, context,
+                EndpointClasses.newInstances(EndpointClasses.load(context, className.trim())), config, defaultProtocols,
+                cluster);
     }
 
     /** The name of what {@code register} adds for {@code path}. */

@@ -136,7 +136,7 @@ class ObservabilityTest {
     /** The echo endpoint's numbers in the status JSON, rejection reasons included by name. */
     private static Map<String, Long> echoFigures(String json) {
         assertTrue(json.startsWith("{\"endpoints\":[") && json.endsWith("]}"), json);
-        Matcher echo = Pattern.compile("\\{\"name\":\"echo\",(.*?\"connectionsDropped\":\\{[^}]*})}").matcher(json);
+        Matcher echo = Pattern.compile("\\{\"name\":\"echo\",(.*?\"connectionsDropped\":\\{[^}]*}),\"bus\":\\{[^}]*}}").matcher(json);
         assertTrue(echo.find(), json);
         Map<String, Long> figures = new java.util.TreeMap<>();
         Matcher number = Pattern.compile("\"([A-Za-z-]+)\":(\\d+)").matcher(echo.group(1));
