@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -16,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A servlet container in a JVM of its own with the packaged WAR deployed at
@@ -24,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * {@code user}, in a realm named {@code fixture}. Each container's classpath is its pom under
  * {@code src/test/containers/NAME}, resolved once by Maven; its launcher is a single source
  * file there. A container starts on first use and stays up for the test run; it ends when the
- * test JVM does (it runs until its standard input closes). Thread-safe.
+ * test JVM does (it runs until its standard input closes); a {@link #node} is a test's own and
+ * ends when the test stops it. Thread-safe.
  */
 public final class Container {
 
@@ -39,6 +42,7 @@ public final class Container {
     private static final Path WAR = Path.of("target/hixie76-servlet.war");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Map<String, Container> STARTED = new ConcurrentHashMap<>();
+    private static final AtomicInteger NODES = new AtomicInteger();
 
     private final String name;
     private final String contextPath;
@@ -74,7 +78,38 @@ public final class Container {
     /** The named container with another web application (a WAR or a directory), started on first use. */
     public static Container get(String name, Path webapp, String contextPath) {
         return STARTED.computeIfAbsent(name + " " + webapp.toAbsolutePath() + " " + contextPath,
-                key -> start(name, webapp, contextPath));
+                key -> start(name, webapp, contextPath, Map.of(), ""));
+    }
+
+    /**
+     * A container of its own with the project's WAR, not shared with other tests, its JVM
+     * started with {@code systemProperties} (as {@code -Dname=value}, which is how an operator
+     * passes settings such as the cluster's Redis URI). End it with {@link #stop}.
+     */
+    public static Container node(String name, Map<String, String> systemProperties) {
+        return start(name, WAR, CONTEXT_PATH, systemProperties, "-node" + NODES.incrementAndGet());
+    }
+
+    /**
+     * Stops the container as its operator does (the launcher's input ends, the server stops,
+     * the application is destroyed) and waits for its JVM to end; killed when it has not ended
+     * by the deadline. Returns whether it stopped by itself.
+     */
+    public boolean stop(Duration deadline) throws InterruptedException {
+        try {
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            // the launcher is gone already
+        }
+        if (process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+            return true;
+        }
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        return false;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     public String name() {
@@ -118,24 +153,27 @@ public final class Container {
         return name;
     }
 
-    private static Container start(String name, Path webapp, String contextPath) {
+    private static Container start(String name, Path webapp, String contextPath, Map<String, String> systemProperties,
+            String logSuffix) {
         try {
             if (!Files.exists(webapp)) {
                 throw new IllegalStateException(webapp + " is missing: integration tests run after 'mvn package'");
             }
             Files.createDirectories(WORK);
             String classpath = classpath(name);
-            List<String> command = name.startsWith("jetty")
-                    ? List.of(java(), "-cp", classpath, HOME.resolve("JettyLauncher.java").toString(),
+            List<String> command = new ArrayList<>(List.of(java()));
+            systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+            command.addAll(name.startsWith("jetty")
+                    ? List.of("-cp", classpath, HOME.resolve("JettyLauncher.java").toString(),
                             webapp.toAbsolutePath().toString(), contextPath, name.substring("jetty-".length()))
                     // the module openings Tomcat's own catalina.sh passes, so that its leak detection runs whole
-                    : List.of(java(), "--add-opens=java.base/java.lang=ALL-UNNAMED",
+                    : List.of("--add-opens=java.base/java.lang=ALL-UNNAMED",
                             "--add-opens=java.base/java.io=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED",
                             "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
                             "--add-opens=java.rmi/sun.rmi.transport=ALL-UNNAMED",
                             "-cp", classpath, HOME.resolve("TomcatLauncher.java").toString(),
-                            webapp.toAbsolutePath().toString(), contextPath);
-            Path log = WORK.resolve(name + contextPath.replace('/', '-') + ".log");
+                            webapp.toAbsolutePath().toString(), contextPath));
+            Path log = WORK.resolve(name + contextPath.replace('/', '-') + logSuffix + ".log");
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             BlockingQueue<String> replies = new LinkedBlockingQueue<>();
             int port = awaitPort(process, log, replies);
