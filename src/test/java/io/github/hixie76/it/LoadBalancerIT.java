@@ -41,8 +41,12 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -81,6 +85,8 @@ class LoadBalancerIT {
     private static final Duration DELIVERY = Duration.ofSeconds(5);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(DEADLINE).build();
     private static final String ECHO = Container.CONTEXT_PATH + "/echo";
+    /** Numbers the clients, for failure messages. */
+    private static final AtomicInteger MEMBERS = new AtomicInteger();
 
     private Path work;
     private Daemon redis;
@@ -346,39 +352,56 @@ class LoadBalancerIT {
             room.get(i).send(text);
         }
         String marker = "marker from " + room.get(0);
-        Map<Member, List<String>> received = new LinkedHashMap<>();
-        long deadline = System.nanoTime() + DELIVERY.toNanos();
-        for (Member member : room) {
-            List<String> messages = new ArrayList<>();
-            received.put(member, messages);
-            String message;
-            while (messages.size() < sent.size() && (message = member.next(left(deadline))) != null) {
-                messages.add(message);
+        ExecutorService readers = Executors.newFixedThreadPool(room.size());
+        try {
+            // Every member reads on a thread of its own, against one deadline for all.
+            long deadline = System.nanoTime() + DELIVERY.toNanos();
+            Map<Member, Future<List<String>>> first = new LinkedHashMap<>();
+            for (Member member : room) {
+                first.put(member, readers.submit(() -> receive(member, sent.size(), null, deadline)));
             }
-        }
-        room.get(0).send(marker);
-        deadline = System.nanoTime() + DELIVERY.toNanos();
-        List<Executable> checks = new ArrayList<>();
-        for (Member member : room) {
-            List<String> messages = received.get(member);
-            String message;
-            while ((message = member.next(left(deadline))) != null && !message.equals(marker)) {
-                messages.add(message);
+            Map<Member, List<String>> received = new LinkedHashMap<>();
+            for (Member member : room) {
+                received.put(member, new ArrayList<>(first.get(member).get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)));
             }
-            boolean markerCame = marker.equals(message);
-            checks.add(() -> {
-                assertEquals(new TreeSet<>(sent).toString(), messages.stream().sorted().toList().toString(),
-                        member + " received every message once (sent by members on " + nodesOf(room) + ")");
-                assertTrue(markerCame, member + " received the marker within " + DELIVERY.toMillis() + " ms");
-            });
+            room.get(0).send(marker);
+            long markerDeadline = System.nanoTime() + DELIVERY.toNanos();
+            Map<Member, Future<List<String>>> rest = new LinkedHashMap<>();
+            for (Member member : room) {
+                rest.put(member, readers.submit(() -> receive(member, Integer.MAX_VALUE, marker, markerDeadline)));
+            }
+            List<Executable> checks = new ArrayList<>();
+            for (Member member : room) {
+                List<String> messages = received.get(member);
+                messages.addAll(rest.get(member).get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
+                boolean markerCame = messages.remove(marker);
+                checks.add(() -> {
+                    assertEquals(new TreeSet<>(sent).toString(), messages.stream().sorted().toList().toString(),
+                            member + " received every message once (sent by members on " + nodesOf(room) + ")");
+                    assertTrue(markerCame, member + " received the marker within " + DELIVERY.toMillis() + " ms");
+                });
+            }
+            assertAll("chat across " + room.size() + " members on " + nodesOf(room) + " (Redis: "
+                    + redisClients() + ")", checks);
+        } finally {
+            readers.shutdownNow();
         }
-        assertAll("chat across " + room.size() + " members on " + nodesOf(room) + " (Redis "
-                + redisClients() + ")", checks);
     }
 
-    /** What is left until {@code deadline} (System.nanoTime), at least 1 ms: messages already there still count. */
-    private static Duration left(long deadline) {
-        return Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), deadline - System.nanoTime()));
+    /** Messages until {@code count} came, or {@code last} came (included), or the deadline (System.nanoTime). */
+    private static List<String> receive(Member member, int count, String last, long deadline) throws Exception {
+        List<String> messages = new ArrayList<>();
+        while (messages.size() < count && deadline - System.nanoTime() > 0) {
+            String message = member.next(Duration.ofNanos(deadline - System.nanoTime()));
+            if (message == null) {
+                break;
+            }
+            messages.add(message);
+            if (message.equals(last)) {
+                break;
+            }
+        }
+        return messages;
     }
 
     private static String nodesOf(List<Member> room) {
@@ -391,7 +414,7 @@ class LoadBalancerIT {
         Map<Container, Long> before = accepted(endpoint, "hixie-76");
         Hixie76Client client = Hixie76Client.connect(uri(balancer, path));
         clients.add(client);
-        return new Hixie76Member(client, landed(before, endpoint, "hixie-76"));
+        return new Hixie76Member(client, landed(before, endpoint, "hixie-76"), MEMBERS.incrementAndGet());
     }
 
     /** An RFC 6455 client (the JDK's) through the balancer, and the node it landed on. */
@@ -546,7 +569,7 @@ class LoadBalancerIT {
         String next(Duration timeout) throws Exception;
     }
 
-    private record Hixie76Member(Hixie76Client client, Container node) implements Member {
+    private record Hixie76Member(Hixie76Client client, Container node, int number) implements Member {
         @Override
         public void send(String text) throws IOException {
             client.send(text);
@@ -568,7 +591,7 @@ class LoadBalancerIT {
 
         @Override
         public String toString() {
-            return "hixie-76 client on " + node;
+            return "hixie-76 client " + number + " on " + node;
         }
     }
 
@@ -576,6 +599,7 @@ class LoadBalancerIT {
     private static final class Rfc6455Member implements Member, WebSocket.Listener {
         final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
         final CompletableFuture<Integer> closed = new CompletableFuture<>();
+        final int number = MEMBERS.incrementAndGet();
         private final StringBuilder partial = new StringBuilder();
         WebSocket socket;
         Container node;
@@ -633,7 +657,7 @@ class LoadBalancerIT {
 
         @Override
         public String toString() {
-            return "RFC 6455 client on " + node;
+            return "RFC 6455 client " + number + " on " + node;
         }
     }
 
