@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A servlet container in a JVM of its own with the packaged WAR deployed at
@@ -25,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * {@code user}, in a realm named {@code fixture}. Each container's classpath is its pom under
  * {@code src/test/containers/NAME}, resolved once by Maven; its launcher is a single source
  * file there. A container starts on first use and stays up for the test run; it ends when the
- * test JVM does (it runs until its standard input closes). Thread-safe.
+ * test JVM does (it runs until its standard input closes); a {@link #node} is a test's own and
+ * ends when the test stops it. Thread-safe.
  */
 public final class Container {
 
@@ -40,6 +42,7 @@ public final class Container {
     private static final Path WAR = Path.of("target/hixie76-servlet.war");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Map<String, Container> STARTED = new ConcurrentHashMap<>();
+    private static final AtomicInteger NODES = new AtomicInteger();
 
     private final String name;
     private final String contextPath;
@@ -75,7 +78,7 @@ public final class Container {
     /** The named container with another web application (a WAR or a directory), started on first use. */
     public static Container get(String name, Path webapp, String contextPath) {
         return STARTED.computeIfAbsent(name + " " + webapp.toAbsolutePath() + " " + contextPath,
-                key -> start(name, webapp, contextPath, List.of()));
+                key -> start(name, webapp, contextPath, List.of(), ""));
     }
 
     /**
@@ -83,20 +86,23 @@ public final class Container {
      * benchmark's heap size and Tomcat's {@code -Dtomcat.maxConnections}); {@link #close()} ends it.
      */
     public static Container launch(String name, Path webapp, String contextPath, List<String> jvmArgs) {
-        return start(name, webapp, contextPath, jvmArgs);
+        return start(name, webapp, contextPath, jvmArgs, "");
     }
 
-    /** Ends a container from {@link #launch}: its input closes, then it is destroyed if still running after 10 s. */
+    /**
+     * A container of its own with the project's WAR, not shared with other tests, its JVM
+     * started with {@code systemProperties} (as {@code -Dname=value}, which is how an operator
+     * passes settings such as the cluster's Redis URI). End it with {@link #stop}.
+     */
+    public static Container node(String name, Map<String, String> systemProperties) {
+        List<String> jvmArgs = new ArrayList<>();
+        systemProperties.forEach((key, value) -> jvmArgs.add("-D" + key + "=" + value));
+        return start(name, WAR, CONTEXT_PATH, jvmArgs, "-node" + NODES.incrementAndGet());
+    }
+
+    /** Ends a container from {@link #launch} as {@link #stop} does, within 10 s. */
     public void close() throws InterruptedException {
-        try {
-            process.getOutputStream().close();
-        } catch (IOException e) {
-            // it ended already
-        }
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroy();
-            process.waitFor(5, TimeUnit.SECONDS);
-        }
+        stop(Duration.ofSeconds(10));
     }
 
     /** The process id of the container's JVM (for /proc). */
@@ -111,6 +117,28 @@ public final class Container {
             throw new IOException(name + " answered 'heap' with " + reply);
         }
         return Long.parseLong(reply.substring("HEAP ".length()).trim());
+    }
+
+    /**
+     * Stops the container as its operator does (the launcher's input ends, the server stops,
+     * the application is destroyed) and waits for its JVM to end; killed when it has not ended
+     * by the deadline. Returns whether it stopped by itself.
+     */
+    public boolean stop(Duration deadline) throws InterruptedException {
+        try {
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            // the launcher is gone already
+        }
+        if (process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+            return true;
+        }
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        return false;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     public String name() {
@@ -154,7 +182,8 @@ public final class Container {
         return name;
     }
 
-    private static Container start(String name, Path webapp, String contextPath, List<String> jvmArgs) {
+    private static Container start(String name, Path webapp, String contextPath, List<String> jvmArgs,
+            String logSuffix) {
         try {
             if (!Files.exists(webapp)) {
                 throw new IllegalStateException(webapp + " is missing: integration tests run after 'mvn package'");
@@ -173,7 +202,7 @@ public final class Container {
                             "--add-opens=java.rmi/sun.rmi.transport=ALL-UNNAMED",
                             "-cp", classpath, HOME.resolve("TomcatLauncher.java").toString(),
                             webapp.toAbsolutePath().toString(), contextPath));
-            Path log = WORK.resolve(name + contextPath.replace('/', '-') + ".log");
+            Path log = WORK.resolve(name + contextPath.replace('/', '-') + logSuffix + ".log");
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             BlockingQueue<String> replies = new LinkedBlockingQueue<>();
             int port = awaitPort(process, log, replies);
