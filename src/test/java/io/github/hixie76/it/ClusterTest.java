@@ -188,7 +188,9 @@ class ClusterTest {
         atA.receive(total); // every broadcast reached the local sessions
         System.out.printf("frozen Redis: slowest of %d broadcasts %.2f ms; at most %d bytes pending (limit %d)%n",
                 fromTest, slowest / 1e6, maxSeen, maxPending);
-        assertTrue(slowest < TimeUnit.MILLISECONDS.toNanos(20), "a broadcast never waits for Redis: " + slowest + " ns");
+        // A publish that waited for the frozen Redis would take the whole clusterTimeoutMs (1000 ms);
+        // the figure itself (~14 ms on a busy machine, scheduling included) is printed above.
+        assertTrue(slowest < TimeUnit.MILLISECONDS.toNanos(500), "a broadcast never waits for Redis: " + slowest + " ns");
         assertTrue(maxSeen <= maxPending, maxSeen + " bytes pending");
         assertTrue(a.metrics().getBusMessagesDropped() > 0, a.metrics().toJson());
 
