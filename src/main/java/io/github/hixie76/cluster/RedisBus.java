@@ -6,6 +6,8 @@ import java.lang.System.Logger.Level;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import java.util.function.Consumer;
 
 /**
@@ -39,7 +41,7 @@ final class RedisBus implements Bus {
         this.channel = channel;
         this.remote = remote;
         this.counters = counters;
-        this.link = new RedisLink(config, channel, new RedisPubSubAdapter<>() {
+        this.link = RedisLink.open(config, channel, new RedisPubSubAdapter<>() {
             @Override
             public void message(String from, String message) {
                 onMessage(message);
@@ -49,7 +51,11 @@ final class RedisBus implements Bus {
 
     /** A bus on {@code channel}; it connects in the background. */
     static Bus start(ClusterConfig config, String channel, Consumer<String> remote, BusCounters counters) {
-        return new RedisBus(config, channel, remote, counters);
+        try {
+            return new RedisBus(config, channel, remote, counters);
+        } finally {
+            forgetNettyState();
+        }
     }
 
     @Override
@@ -61,6 +67,14 @@ final class RedisBus implements Bus {
             counters.dropped();
             return;
         }
+        // Lettuce is called on its own thread only: Netty leaves a thread-local map in every thread
+        // that calls it, and in a container's pool threads that map would keep the stopped
+        // application's class loader (Tomcat's leak detection shows it). One thread keeps the order.
+        link.execute(() -> send(message, bytes));
+        forgetNettyState();
+    }
+
+    private void send(String message, long bytes) {
         StatefulRedisConnection<String, String> connection = link.publisher();
         if (connection == null) {
             pendingBytes.addAndGet(-bytes);
@@ -111,7 +125,11 @@ final class RedisBus implements Bus {
 
     @Override
     public boolean connected() {
-        return link.connected();
+        try {
+            return link.connected();
+        } finally {
+            forgetNettyState();
+        }
     }
 
     @Override
@@ -126,6 +144,22 @@ final class RedisBus implements Bus {
 
     @Override
     public void close() {
-        link.close();
+        try {
+            link.close();
+        } finally {
+            forgetNettyState();
+        }
+    }
+
+    /**
+     * Drops what Netty keeps for the calling thread (its thread-local map) when that thread is
+     * not Netty's own: a container's pool thread outlives the application, and the map would
+     * keep its class loader after undeploy (Tomcat's leak detection reports it). Netty's
+     * {@code FastThreadLocal.removeAll} exists for exactly this.
+     */
+    private static void forgetNettyState() {
+        if (!(Thread.currentThread() instanceof FastThreadLocalThread)) {
+            FastThreadLocal.removeAll();
+        }
     }
 }

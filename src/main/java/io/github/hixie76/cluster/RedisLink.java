@@ -13,9 +13,12 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -52,13 +55,52 @@ final class RedisLink implements AutoCloseable {
     private final Slot<StatefulRedisPubSubConnection<String, String>> subscriber;
     private final Slot<StatefulRedisConnection<String, String>> publisher;
     private final ScheduledFuture<?> watchdog;
+    /** The client's threads, all of them ended once {@link #close} returns. */
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
-    RedisLink(ClusterConfig config, String channel, RedisPubSubListener<String, String> listener) {
+    /**
+     * Builds the client and starts connecting, on a thread of its own that ends once that is
+     * done: Netty leaves a thread-local map in any thread that calls it, and the thread starting
+     * the application is a container's, which outlives the application (see {@link #close}).
+     */
+    static RedisLink open(ClusterConfig config, String channel, RedisPubSubListener<String, String> listener) {
+        RedisLink[] link = new RedisLink[1];
+        RuntimeException[] failure = new RuntimeException[1];
+        Thread opening = new Thread(() -> {
+            try {
+                link[0] = new RedisLink(config, channel, listener);
+            } catch (RuntimeException e) {
+                failure[0] = e;
+            }
+        }, "hixie76-redis-open");
+        opening.setDaemon(true);
+        opening.start();
+        try {
+            opening.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the Redis client", e);
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        return link[0];
+    }
+
+    private RedisLink(ClusterConfig config, String channel, RedisPubSubListener<String, String> listener) {
         this.config = config;
         this.channel = channel;
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(1).computationThreadPoolSize(1)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .threadFactoryProvider(pool -> task -> {
+                    // Netty's own thread type (its thread-locals die with it), remembered so that
+                    // close() can wait until each has ended
+                    Thread thread = new FastThreadLocalThread(task, "lettuce-" + pool + "-" + threads.size());
+                    thread.setDaemon(true);
+                    threads.add(thread);
+                    return thread;
+                })
                 .build();
         this.uri = RedisURI.create(config.redis().toString());
         this.client = RedisClient.create(resources, uri);
@@ -69,8 +111,8 @@ final class RedisLink implements AutoCloseable {
                     return opened.async().subscribe(channel).thenApply(ok -> opened);
                 }));
         this.publisher = new Slot<>("publishing", () -> client.connectAsync(StringCodec.UTF8, uri));
-        subscriber.connect();
-        publisher.connect();
+        execute(subscriber::connect);
+        execute(publisher::connect);
         long every = Math.max(1, config.timeout().toMillis() / 2);
         this.watchdog = resources.eventExecutorGroup().scheduleAtFixedRate(this::check, every, every,
                 TimeUnit.MILLISECONDS);
@@ -90,6 +132,18 @@ final class RedisLink implements AutoCloseable {
                 .timeoutOptions(TimeoutOptions.builder().fixedTimeout(timeout).build())
                 .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build())
                 .build();
+    }
+
+    /**
+     * Runs {@code task} on the client's computation thread, in order: every call into Lettuce
+     * is made there or on its I/O thread, never on a container's thread (see {@link #close}).
+     */
+    void execute(Runnable task) {
+        try {
+            resources.eventExecutorGroup().execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed: what was still to be published is lost with the application
+        }
     }
 
     /** The open publishing connection, or null while there is none (Lettuce may be reconnecting it). */
@@ -186,15 +240,37 @@ final class RedisLink implements AutoCloseable {
         }
     }
 
-    /** Closes the connection and stops the client's threads, waiting for them up to the timeout. */
+    /**
+     * Closes the connections and stops the client's threads, waiting for them up to twice the
+     * timeout. The shutdown runs on a thread of its own that ends with it: Netty leaves a
+     * thread-local map in any thread that calls it, and the thread stopping the application is
+     * a container's, which outlives the application.
+     */
     @Override
     public void close() {
         closed = true;
-        watchdog.cancel(false);
-        subscriber.close();
-        publisher.close();
         long timeout = config.timeout().toMillis();
-        client.shutdown(0, timeout, TimeUnit.MILLISECONDS);
-        resources.shutdown(0, timeout, TimeUnit.MILLISECONDS).awaitUninterruptibly(timeout);
+        Thread closing = new Thread(() -> {
+            watchdog.cancel(false);
+            subscriber.close();
+            publisher.close();
+            client.shutdown(0, timeout, TimeUnit.MILLISECONDS);
+            resources.shutdown(0, timeout, TimeUnit.MILLISECONDS).awaitUninterruptibly(timeout);
+            for (Thread thread : threads) {
+                try {
+                    thread.join(timeout);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }, "hixie76-redis-close");
+        closing.setDaemon(true);
+        closing.start();
+        try {
+            closing.join(2 * timeout + 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

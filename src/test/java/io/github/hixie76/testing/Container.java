@@ -49,8 +49,11 @@ public final class Container {
     private final Process process;
     private final int port;
     private final BlockingQueue<String> replies;
+    private final Path log;
 
-    private Container(String name, String contextPath, Process process, int port, BlockingQueue<String> replies) {
+    private Container(String name, String contextPath, Process process, int port, BlockingQueue<String> replies,
+            Path log) {
+        this.log = log;
         this.name = name;
         this.contextPath = contextPath;
         this.process = process;
@@ -141,6 +144,11 @@ public final class Container {
         return process.isAlive();
     }
 
+    /** The container's output (its log), as written so far. */
+    public String log() throws IOException {
+        return Files.readString(log);
+    }
+
     public String name() {
         return name;
     }
@@ -207,7 +215,7 @@ public final class Container {
             BlockingQueue<String> replies = new LinkedBlockingQueue<>();
             int port = awaitPort(process, log, replies);
             Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
-            return new Container(name, contextPath, process, port, replies);
+            return new Container(name, contextPath, process, port, replies, log);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + name + ": " + e.getMessage(), e);
         }
