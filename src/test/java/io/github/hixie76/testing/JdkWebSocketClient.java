@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
@@ -63,7 +64,7 @@ public final class JdkWebSocketClient implements AutoCloseable {
             return new JdkWebSocketClient(socket, listener);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof WebSocketHandshakeException refused) {
-                throw new Refused(uri, refused.getResponse().statusCode(), String.valueOf(refused.getResponse().body()));
+                throw new Refused(uri, refused.getResponse());
             }
             throw new IOException("RFC 6455 connection to " + uri + " failed: " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
@@ -74,23 +75,23 @@ public final class JdkWebSocketClient implements AutoCloseable {
         }
     }
 
-    /** A refused opening handshake: the HTTP status and body the server answered. */
+    /** A refused opening handshake: the server's HTTP answer. */
     public static final class Refused extends IOException {
-        private final int status;
-        private final String body;
+        private final transient HttpResponse<?> response;
 
-        Refused(URI uri, int status, String body) {
-            super("RFC 6455 handshake with " + uri + " refused with " + status + (body.isEmpty() ? "" : ": " + body));
-            this.status = status;
-            this.body = body;
+        Refused(URI uri, HttpResponse<?> response) {
+            super("RFC 6455 handshake with " + uri + " refused with " + response.statusCode()
+                    + (String.valueOf(response.body()).isEmpty() ? "" : ": " + response.body()));
+            this.response = response;
         }
 
         public int status() {
-            return status;
+            return response.statusCode();
         }
 
+        /** The response body: the server's reason. */
         public String body() {
-            return body;
+            return String.valueOf(response.body());
         }
     }
 
