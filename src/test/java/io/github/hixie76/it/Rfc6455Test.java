@@ -169,9 +169,11 @@ class Rfc6455Test {
         return peer;
     }
 
-    /** The answer to a handshake that must not succeed. */
-    private static Refused refusal(URI uri, UnaryOperator<WebSocket.Builder> options) {
-        return assertThrows(Refused.class, () -> open(uri, options), "the handshake must be refused");
+    /** The reason (the body, stripped) of a handshake that must be answered with {@code status}, not upgraded. */
+    private static String refusedWith(int status, URI uri, UnaryOperator<WebSocket.Builder> options) {
+        Refused refused = assertThrows(Refused.class, () -> open(uri, options), "the handshake must be refused");
+        assertEquals(status, refused.status(), refused.getMessage());
+        return refused.body().strip();
     }
 
     // ---- the outbound bound
@@ -276,26 +278,18 @@ class Rfc6455Test {
             rfc.get(i).send("rfc-" + i, DEADLINE);
         }
         List<String> sent = List.of("hixie-0", "hixie-1", "rfc-0", "rfc-1");
+        Map<String, Receiver> receivers = Map.of("hixie receiver 0", hixie.get(0)::awaitMessage,
+                "hixie receiver 1", hixie.get(1)::awaitMessage, "rfc receiver 0", rfc.get(0)::awaitMessage,
+                "rfc receiver 1", rfc.get(1)::awaitMessage);
         Map<String, List<String>> received = new HashMap<>();
-        for (int i = 0; i < hixie.size(); i++) {
+        for (Map.Entry<String, Receiver> receiver : receivers.entrySet()) {
             List<String> got = new ArrayList<>();
             for (int n = 0; n < sent.size(); n++) {
-                got.add(hixie.get(i).awaitMessage(DEADLINE));
+                got.add(receiver.getValue().awaitMessage(DEADLINE));
             }
-            Hixie76Client client = hixie.get(i);
-            assertThrows(SocketTimeoutException.class, () -> client.awaitMessage(Duration.ofMillis(300)),
+            assertThrows(SocketTimeoutException.class, () -> receiver.getValue().awaitMessage(Duration.ofMillis(300)),
                     "nothing after the four messages");
-            received.put("hixie receiver " + i, got.stream().sorted().toList());
-        }
-        for (int i = 0; i < rfc.size(); i++) {
-            List<String> got = new ArrayList<>();
-            for (int n = 0; n < sent.size(); n++) {
-                got.add(rfc.get(i).awaitMessage(DEADLINE));
-            }
-            JdkWebSocketClient peer = rfc.get(i);
-            assertThrows(SocketTimeoutException.class, () -> peer.awaitMessage(Duration.ofMillis(300)),
-                    "nothing after the four messages");
-            received.put("rfc receiver " + i, got.stream().sorted().toList());
+            received.put(receiver.getKey(), got.stream().sorted().toList());
         }
         assertEquals(Map.of("hixie receiver 0", sent, "hixie receiver 1", sent, "rfc receiver 0", sent,
                 "rfc receiver 1", sent), received);
@@ -305,14 +299,13 @@ class Rfc6455Test {
 
     @Test
     void anOriginOutsideTheAllowListIs403() throws Exception {
-        Refused refused = refusal(GUARDED.uri("/guarded"), b -> b.header("Origin", "http://evil.example"));
-        assertEquals(403, refused.status());
-        assertEquals("origin 'http://evil.example' is not allowed here", refused.body().strip());
+        assertEquals("origin 'http://evil.example' is not allowed here",
+                refusedWith(403, GUARDED.uri("/guarded"), b -> b.header("Origin", "http://evil.example")));
     }
 
     @Test
     void noOriginIs403WhereAnAllowListIsSet() throws Exception {
-        assertEquals(403, refusal(GUARDED.uri("/guarded"), b -> b).status());
+        refusedWith(403, GUARDED.uri("/guarded"), b -> b);
     }
 
     @Test
@@ -330,10 +323,8 @@ class Rfc6455Test {
 
     @Test
     void noServedSubprotocolOfferedIs400() throws Exception {
-        Refused refused = refusal(GUARDED.uri("/guarded"),
-                b -> b.header("Origin", "http://good.example").subprotocols("x"));
-        assertEquals(400, refused.status());
-        assertEquals("subprotocol 'x' is not served here; try one of [a, b]", refused.body().strip());
+        assertEquals("subprotocol 'x' is not served here; try one of [a, b]",
+                refusedWith(400, GUARDED.uri("/guarded"), b -> b.header("Origin", "http://good.example").subprotocols("x")));
     }
 
     @Test
@@ -342,61 +333,45 @@ class Rfc6455Test {
         open(CAPPED.uri("/capped"));
         Recording.next();
         Recording.next();
-        Refused rfc = refusal(CAPPED.uri("/capped"), b -> b);
-        assertEquals(503, rfc.status());
-        assertEquals("this endpoint is at its limit of 2 connections; try again later", rfc.body().strip());
+        assertEquals("this endpoint is at its limit of 2 connections; try again later",
+                refusedWith(503, CAPPED.uri("/capped"), b -> b));
         Rejections.expectRejection(CAPPED.uri("/capped"), 503);
     }
 
     @Test
     void anEndpointServingOnlyHixie76Refuses6455With400NamingIt() throws Exception {
-        JettyServer server = JettyServer.endpoints(Map.of("/old", Recording.class), Map.of("protocols", "hixie-76"));
-        server.beforeAll(null);
-        try {
-            Refused refused = refusal(server.uri("/old"), b -> b);
-            assertEquals(400, refused.status());
-            assertEquals("RFC 6455 is not served here; this endpoint serves hixie-76", refused.body().strip());
+        JettyServer.endpoints(Map.of("/old", Recording.class), Map.of("protocols", "hixie-76")).runWith(server -> {
+            assertEquals("RFC 6455 is not served here; this endpoint serves hixie-76",
+                    refusedWith(400, server.uri("/old"), b -> b));
             server.connect("/old").send("still hixie-76");
-        } finally {
-            server.afterAll(null);
-        }
+        });
     }
 
     @Test
     void anEndpointServingOnly6455RefusesHixie76With400NamingIt() throws Exception {
-        JettyServer server = JettyServer.endpoints(Map.of("/new", Recording.class), Map.of("protocols", "rfc6455"));
-        server.beforeAll(null);
-        try {
+        JettyServer.endpoints(Map.of("/new", Recording.class), Map.of("protocols", "rfc6455")).runWith(server -> {
             HandshakeException refused = Rejections.expectRejection(server.uri("/new"), 400);
             assertEquals("hixie-76 is not served here; this endpoint serves rfc6455", refused.body().strip());
             JdkWebSocketClient peer = open(server.uri("/new"));
             peer.send("rfc only", DEADLINE);
             assertEquals("rfc only", peer.awaitMessage(DEADLINE));
-        } finally {
-            server.afterAll(null);
-        }
+        });
     }
 
     @Test
     void withoutTheContainersWebSocketRfc6455Gets400NamingWhatToEnable() throws Exception {
-        JettyServer server = custom("/", false, context -> {
+        custom("/", false, context -> {
             ServletHolder holder = new ServletHolder("bare", Hixie76Servlet.class);
             holder.setInitParameter("endpoint", Recording.class.getName());
             holder.setAsyncSupported(true);
             context.addServlet(holder, "/bare");
-        });
-        server.beforeAll(null);
-        try {
-            Refused refused = refusal(server.uri("/bare"), b -> b);
-            assertEquals(400, refused.status());
-            String reason = refused.body().strip();
+        }).runWith(server -> {
+            String reason = refusedWith(400, server.uri("/bare"), b -> b);
             assertTrue(reason.startsWith("RFC 6455 is not available on this server: enable the container's WebSocket"
                     + " support") && reason.contains("jetty-ee10-websocket-jakarta-server")
                     && reason.endsWith("hixie-76 is served here"), reason);
             server.connect("/bare").send("hixie-76 still");
-        } finally {
-            server.afterAll(null);
-        }
+        });
     }
 
     // ---- the session
@@ -436,24 +411,18 @@ class Rfc6455Test {
 
     @Test
     void theContainerClosesAnIdleSessionAfterIdleTimeoutMs() throws Exception {
-        JettyServer server = JettyServer.endpoints(Map.of("/idle", Recording.class), Map.of("idleTimeoutMs", "300"));
-        server.beforeAll(null);
-        try {
+        JettyServer.endpoints(Map.of("/idle", Recording.class), Map.of("idleTimeoutMs", "300")).runWith(server -> {
             JdkWebSocketClient peer = open(server.uri("/idle"));
             Session session = Recording.next();
             // Jetty ends an idle session with 1001 ("Connection Idle Timeout")
             assertEquals(WebSocket.NORMAL_CLOSURE + 1, peer.awaitClose(DEADLINE).code());
             Await.until("the endpoint's onClose", () -> Recording.closes(session) == 1);
-        } finally {
-            server.afterAll(null);
-        }
+        });
     }
 
     @Test
     void stoppingTheApplicationCloses6455SessionsWith1001() throws Exception {
-        JettyServer server = JettyServer.endpoints(Map.of("/stopping", Recording.class), Map.of());
-        server.beforeAll(null);
-        try {
+        JettyServer.endpoints(Map.of("/stopping", Recording.class), Map.of()).runWith(server -> {
             List<JdkWebSocketClient> peers = new ArrayList<>();
             List<Session> sessions = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
@@ -465,9 +434,7 @@ class Rfc6455Test {
                 assertEquals(1001, peer.awaitClose(DEADLINE).code());
             }
             assertOnCloseOnce(sessions);
-        } finally {
-            server.afterAll(null);
-        }
+        });
     }
 
     @Test
@@ -492,6 +459,11 @@ class Rfc6455Test {
         assertOnCloseOnce(sessions);
     }
 
+    /** Either protocol's client: the next message, or {@link SocketTimeoutException} when none came in time. */
+    private interface Receiver {
+        String awaitMessage(Duration wait) throws IOException;
+    }
+
     private static void assertOnCloseOnce(List<Session> sessions) {
         for (Session session : sessions) {
             Await.until("the endpoint's onClose", () -> Recording.closes(session) > 0);
@@ -503,14 +475,12 @@ class Rfc6455Test {
 
     @Test
     void metricsCountHandshakesAndOpenSessionsByProtocol() throws Exception {
-        JettyServer server = custom("/metered", context -> {
+        custom("/metered", context -> {
             ServletHolder holder = new ServletHolder("metered", Hixie76Servlet.class);
             holder.setInitParameter("endpoint", Recording.class.getName());
             holder.setAsyncSupported(true);
             context.addServlet(holder, "/ws");
-        });
-        server.beforeAll(null);
-        try {
+        }).runWith(server -> {
             EndpointMetricsMXBean metrics = JMX.newMXBeanProxy(ManagementFactory.getPlatformMBeanServer(),
                     new ObjectName("io.github.hixie76:type=Endpoint,context=\"/metered\",name=\"metered\""),
                     EndpointMetricsMXBean.class);
@@ -529,39 +499,28 @@ class Rfc6455Test {
             Await.until("the endpoint's onClose", () -> Recording.closes(rfc6455) == 1);
             assertEquals(Map.of("message-size", 1L), metrics.getConnectionsDropped());
             assertEquals(Map.of("hixie-76", 1), metrics.getOpenSessionsByProtocol());
-        } finally {
-            server.afterAll(null);
-        }
+        });
     }
 
     // ---- the filter
 
     @Test
     void theFilterPassesRfc6455DownTheChainByDefault() throws Exception {
-        JettyServer server = filtered(Map.of());
-        server.beforeAll(null);
-        try {
-            Refused passed = refusal(server.uri("/app/page"), b -> b);
-            assertEquals(200, passed.status());
-            assertEquals("app", passed.body().strip());
+        filtered(Map.of()).runWith(server -> {
+            assertEquals("app",
+                    refusedWith(200, server.uri("/app/page"), b -> b));
             server.connect("/app/page").send("hixie-76 is taken over");
-        } finally {
-            server.afterAll(null);
-        }
+        });
     }
 
     @Test
     void theFilterTakesRfc6455OverWhenItsProtocolsNameIt() throws Exception {
-        JettyServer server = filtered(Map.of("protocols", "hixie-76,rfc6455"));
-        server.beforeAll(null);
-        try {
+        filtered(Map.of("protocols", "hixie-76,rfc6455")).runWith(server -> {
             JdkWebSocketClient peer = open(server.uri("/app/page"));
             peer.send("taken over", DEADLINE);
             assertEquals("taken over", peer.awaitMessage(DEADLINE));
             assertEquals(Handshake.RFC_6455, Recording.next().handshake().protocol());
-        } finally {
-            server.afterAll(null);
-        }
+        });
     }
 
     /** The application's servlet behind the filter: 200 "app" for every request. */
