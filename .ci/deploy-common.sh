@@ -1,6 +1,7 @@
 # Shared by .ci/deploy-*.sh (sourced, not run): logging, failing loudly, a free port, waiting
 # for a deployment, building the project and running DeploymentCheck.
-# The sourcing script sets NAME and defines show_logs (what to print when a step fails).
+# The sourcing script sets NAME and defines show_logs (what to print when a step fails); it
+# calls trap_cleanup once the variables cleanup reads (SERVER, PIDFILE) are set.
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WAR="$REPO/target/hixie76-servlet.war"
@@ -154,4 +155,37 @@ stop_leftover() {
     case "$old" in "$prefix"?*) rm -rf "$old" ;; esac
     rm -f "$pidfile.dir"
   fi
+}
+
+# The EXIT trap: stops the check and the server (SERVER_PID, started by the script and named
+# SERVER in the log) and forgets its PIDFILE, runs the script's undo_deployment when it defines
+# one, removes TMP, and says how the run ended.
+SERVER_PID=""
+TMP=""
+cleanup() {
+  local status=$?
+  set +e
+  [ -n "$CHECK_PID" ] && stop_process "$CHECK_PID" 5
+  if [ -n "$SERVER_PID" ]; then
+    log "stopping $SERVER (pid $SERVER_PID)"
+    stop_process "$SERVER_PID" 30
+    rm -f "$PIDFILE"
+  fi
+  if declare -F undo_deployment >/dev/null; then
+    undo_deployment
+  fi
+  [ -n "$TMP" ] && rm -rf "$TMP" "$PIDFILE.dir"
+  if [ $status -eq 0 ]; then
+    log "passed in $(elapsed)"
+  else
+    echo "[$NAME] FAILED (exit $status) after $(elapsed)" >&2
+  fi
+  exit $status
+}
+
+# Cleans up on exit, and turns INT and TERM into an exit.
+trap_cleanup() {
+  trap cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
 }

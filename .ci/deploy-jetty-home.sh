@@ -17,8 +17,7 @@ LOGS=$REPO/target/deploy-jetty-home       # this run's Jetty log
 IDLE_TIMEOUT_MS=2000                      # the connector's idle timeout, shortened for the idle check
 IDLE_SECONDS=4                            # how long DeploymentCheck leaves a connection idle
 PIDFILE=/tmp/hixie76-deploy-jetty-home.pid  # a Jetty left by an interrupted run
-JETTY_PID=""
-TMP=""
+SERVER=Jetty
 
 show_logs() {
   echo "---- WARN and ERROR lines of the Jetty log"
@@ -27,26 +26,7 @@ show_logs() {
   tail -n 80 "$LOGS/jetty.log" 2>/dev/null || echo "(none)"
 }
 
-cleanup() {
-  local status=$?
-  set +e
-  [ -n "$CHECK_PID" ] && stop_process "$CHECK_PID" 5
-  if [ -n "$JETTY_PID" ]; then
-    log "stopping Jetty (pid $JETTY_PID)"
-    stop_process "$JETTY_PID" 30
-    rm -f "$PIDFILE"
-  fi
-  [ -n "$TMP" ] && rm -rf "$TMP" "$PIDFILE.dir"
-  if [ $status -eq 0 ]; then
-    log "passed in $(elapsed)"
-  else
-    echo "[$NAME] FAILED (exit $status) after $(elapsed)" >&2
-  fi
-  exit $status
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap_cleanup
 
 build
 
@@ -91,10 +71,10 @@ log "copied $WAR to jetty-base/webapps/$CONTEXT.war"
 
 log "starting Jetty $JETTY_VERSION on 127.0.0.1:$PORT"
 (cd "$JETTY_BASE" && exec "$JAVA" -jar "$JETTY_HOME/start.jar") >"$LOGS/jetty.log" 2>&1 &
-JETTY_PID=$!
-echo "$JETTY_PID" >"$PIDFILE"
+SERVER_PID=$!
+echo "$SERVER_PID" >"$PIDFILE"
 
-wait_ready "$JETTY_PID" "$PORT" 90 "$LOGS/jetty.log" "Started oejs.Server@"
+wait_ready "$SERVER_PID" "$PORT" 90 "$LOGS/jetty.log" "Started oejs.Server@"
 grep -m1 -o "jetty-$JETTY_VERSION; built.*" "$LOGS/jetty.log" | while read -r line; do log "$line"; done || true
 
 run_check "$JAVA" "$PORT" --idle "$IDLE_SECONDS"

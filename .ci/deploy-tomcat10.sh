@@ -20,9 +20,8 @@ LOGS=$REPO/target/deploy-tomcat10          # this run's console log and configur
 PIDFILE=/run/hixie76-deploy-tomcat10.pid   # a Tomcat left by an interrupted run
 IDLE_TIMEOUT_MS=2000                       # the connector's connectionTimeout, shortened for the idle check
 IDLE_SECONDS=4                             # how long DeploymentCheck leaves a connection idle
-TOMCAT_PID=""
+SERVER=Tomcat
 RESTART_SERVICE=""
-TMP=""
 
 show_logs() {
   echo "---- SEVERE and WARNING lines of the Tomcat console"
@@ -42,31 +41,15 @@ remove_deployment() {
     "$CATALINA_BASE/conf/Catalina/localhost/$CONTEXT.xml"
 }
 
-cleanup() {
-  local status=$?
-  set +e
-  [ -n "$CHECK_PID" ] && stop_process "$CHECK_PID" 5
-  if [ -n "$TOMCAT_PID" ]; then
-    log "stopping Tomcat (pid $TOMCAT_PID)"
-    stop_process "$TOMCAT_PID" 30
-    rm -f "$PIDFILE"
-  fi
+# After Tomcat stopped: the WAR out of webapps, and the service as it was.
+undo_deployment() {
   [ -d "$WEBAPPS" ] && remove_deployment
   if [ -n "$RESTART_SERVICE" ]; then
     log "starting the tomcat10 service again"
     systemctl start tomcat10
   fi
-  [ -n "$TMP" ] && rm -rf "$TMP" "$PIDFILE.dir"
-  if [ $status -eq 0 ]; then
-    log "passed in $(elapsed)"
-  else
-    echo "[$NAME] FAILED (exit $status) after $(elapsed)" >&2
-  fi
-  exit $status
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap_cleanup
 
 [ "$(id -u)" = 0 ] || die "run as root (apt-get, and Tomcat runs as the tomcat user)"
 
@@ -144,10 +127,10 @@ set -u
   exec setpriv --reuid=tomcat --regid=tomcat --init-groups \
     "$CATALINA_HOME/bin/catalina.sh" run -config "$TMP/server.xml"
 ) >"$LOGS/console.log" 2>&1 &
-TOMCAT_PID=$!
-echo "$TOMCAT_PID" >"$PIDFILE"
+SERVER_PID=$!
+echo "$SERVER_PID" >"$PIDFILE"
 
-wait_ready "$TOMCAT_PID" "$PORT" 90 "$LOGS/console.log" "Catalina.start Server startup in"
+wait_ready "$SERVER_PID" "$PORT" 90 "$LOGS/console.log" "Catalina.start Server startup in"
 grep -E "Server version number|JVM Version" "$LOGS/console.log" | sed -E 's/^.*(Server version number|JVM Version)/\1/' \
   | while read -r line; do log "$line"; done || true
 

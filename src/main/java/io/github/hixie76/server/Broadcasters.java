@@ -3,7 +3,6 @@ package io.github.hixie76.server;
 import io.github.hixie76.api.Broadcaster;
 import jakarta.servlet.ServletContext;
 import java.util.Map;
-import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * Broadcasting from outside a session: server-side events, timers, a servlet that posts to a
@@ -45,15 +44,7 @@ public final class Broadcasters {
         all(context).remove(path, broadcaster);
     }
 
-    @SuppressWarnings("unchecked")
     private static Map<String, Broadcaster> all(ServletContext context) {
-        synchronized (context) {
-            Object registry = context.getAttribute(ATTRIBUTE);
-            if (registry == null) {
-                registry = new ConcurrentSkipListMap<String, Broadcaster>();
-                context.setAttribute(ATTRIBUTE, registry);
-            }
-            return (Map<String, Broadcaster>) registry;
-        }
+        return ContextMaps.get(context, ATTRIBUTE);
     }
 }

@@ -4,7 +4,6 @@ import jakarta.servlet.ServletContext;
 import java.lang.System.Logger.Level;
 import java.lang.management.ManagementFactory;
 import java.util.Map;
-import java.util.concurrent.ConcurrentSkipListMap;
 import javax.management.JMException;
 import javax.management.ObjectName;
 
@@ -48,16 +47,8 @@ final class MetricsRegistry {
     }
 
     /** The metrics of the application's endpoints, by name. */
-    @SuppressWarnings("unchecked")
     static Map<String, EndpointMetrics> all(ServletContext context) {
-        synchronized (context) {
-            Object registry = context.getAttribute(ATTRIBUTE);
-            if (registry == null) {
-                registry = new ConcurrentSkipListMap<String, EndpointMetrics>();
-                context.setAttribute(ATTRIBUTE, registry);
-            }
-            return (Map<String, EndpointMetrics>) registry;
-        }
+        return ContextMaps.get(context, ATTRIBUTE);
     }
 
     private static ObjectName registerMBean(ServletContext context, EndpointMetrics metrics) {

@@ -1,5 +1,6 @@
 package io.github.hixie76.bench;
 
+import io.github.hixie76.testing.JavaWebSocketServer;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -16,7 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A server of the test classpath ({@link RawEchoServer}, {@link JavaWebSocketServer},
+ * A server of the test classpath ({@link RawEchoServer}, {@link io.github.hixie76.testing.JavaWebSocketServer},
  * {@link NettyServer}) in a JVM of its own: {@link #start} forks {@code java ... ForkedServer KIND},
  * which prints its port, answers "heap" lines on its standard input and ends with it.
  *
@@ -117,7 +118,7 @@ final class ForkedServer implements BenchServer {
                 port = raw.port();
             }
             case "jws" -> {
-                JavaWebSocketServer jws = new JavaWebSocketServer();
+                JavaWebSocketServer jws = new JavaWebSocketServer(false);
                 server = jws;
                 port = jws.port();
             }

@@ -52,19 +52,25 @@ class Hixie76ClientTest {
     static final JettyServer SERVER = JettyServer.endpoints(Map.of("/scripted", Scripted.class),
             Map.of("closeTimeoutMs", "3000"));
 
+    /** A client of {@code /scripted} that has sent these messages. */
+    private static Hixie76Client clientThatSent(String... messages) throws IOException {
+        Hixie76Client client = SERVER.connect("/scripted");
+        for (String message : messages) {
+            client.send(message);
+        }
+        return client;
+    }
+
     @Test
     void awaitMessageReturnsTheNextMessage() throws Exception {
-        Hixie76Client client = SERVER.connect("/scripted");
-        client.send("one");
-        client.send("two 😀");
+        Hixie76Client client = clientThatSent("one", "two 😀");
         assertEquals("one", client.awaitMessage(LONG));
         assertEquals("two 😀", client.awaitMessage(LONG));
     }
 
     @Test
     void awaitMessageTimesOutAndTheClientStillWorks() throws Exception {
-        Hixie76Client client = SERVER.connect("/scripted");
-        client.send("quiet");
+        Hixie76Client client = clientThatSent("quiet");
         long start = System.nanoTime();
         SocketTimeoutException timeout = assertThrows(SocketTimeoutException.class, () -> client.awaitMessage(SHORT));
         long millis = (System.nanoTime() - start) / 1_000_000;
@@ -76,9 +82,7 @@ class Hixie76ClientTest {
 
     @Test
     void awaitCloseAnswersTheServersClosingHandshake() throws Exception {
-        Hixie76Client client = SERVER.connect("/scripted");
-        client.send("before");
-        client.send("close");
+        Hixie76Client client = clientThatSent("before", "close");
         assertTrue(client.awaitClose(LONG));
         assertEquals("before", client.receive(), "messages before the close are kept");
         assertNull(client.receive());

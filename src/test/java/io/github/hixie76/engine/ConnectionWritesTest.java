@@ -152,14 +152,20 @@ class ConnectionWritesTest extends ConnectionFixture {
 
     // ---- broadcast
 
-    @Test
-    void broadcastReachesEachOpenSessionOnceWithTheSameBytes() {
-        Connection[] cs = new Connection[3];
-        FakeWire[] wires = new FakeWire[3];
-        for (int i = 0; i < 3; i++) {
+    /** Opens one connection of the group per element of {@code wires}, and puts its wire there. */
+    private Connection[] openEach(FakeWire[] wires) {
+        Connection[] cs = new Connection[wires.length];
+        for (int i = 0; i < wires.length; i++) {
             cs[i] = open();
             wires[i] = wire;
         }
+        return cs;
+    }
+
+    @Test
+    void broadcastReachesEachOpenSessionOnceWithTheSameBytes() {
+        FakeWire[] wires = new FakeWire[3];
+        Connection[] cs = openEach(wires);
         assertEquals(3, group.openCount());
         wires[1].setReady(false);   // a slow one still gets it, later
 
@@ -184,12 +190,8 @@ class ConnectionWritesTest extends ConnectionFixture {
 
     @Test
     void broadcastSkipsClosingSessionsAndCountsOnlyQueued() {
-        Connection[] cs = new Connection[3];
         FakeWire[] wires = new FakeWire[3];
-        for (int i = 0; i < 3; i++) {
-            cs[i] = open();
-            wires[i] = wire;
-        }
+        Connection[] cs = openEach(wires);
         cs[1].close();   // closing: still a connection of the group until the client answers, but accepts nothing
         assertEquals(Connection.State.CLOSE_SENT, cs[1].state());
         assertEquals(3, group.connectionCount());

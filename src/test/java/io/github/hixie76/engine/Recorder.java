@@ -41,22 +41,12 @@ final class Recorder implements Endpoint {
 
     @Override
     public void onOpen(Session session) {
-        enter("open");
-        try {
-            onOpen.accept(session);
-        } finally {
-            inCallback.decrementAndGet();
-        }
+        inCallback("open", () -> onOpen.accept(session));
     }
 
     @Override
     public void onMessage(Session session, String text) {
-        enter("message:" + text);
-        try {
-            onMessage.accept(session, text);
-        } finally {
-            inCallback.decrementAndGet();
-        }
+        inCallback("message:" + text, () -> onMessage.accept(session, text));
     }
 
     @Override
@@ -68,9 +58,14 @@ final class Recorder implements Endpoint {
 
     @Override
     public void onClose(Session session) {
-        enter("close");
+        inCallback("close", () -> onClose.accept(session));
+    }
+
+    /** Runs the test's action for a callback, counted as inside it. */
+    private void inCallback(String event, Runnable action) {
+        enter(event);
         try {
-            onClose.accept(session);
+            action.run();
         } finally {
             inCallback.decrementAndGet();
         }

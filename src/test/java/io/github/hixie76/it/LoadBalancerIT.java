@@ -185,37 +185,41 @@ class LoadBalancerIT {
     @ValueSource(strings = {"nginx", "haproxy-tcp"})
     void hixie76ClientsLandOnBothNodesAndSeeTheBalancersLocation(String balancer) throws Exception {
         URI echo = uri(balancer, "/echo");
-        Set<String> landedOn = new TreeSet<>();
-        for (int i = 0; i < 2; i++) {
+        assertTwoInARowLandOnBothNodes(balancer, "hixie-76", () -> {
             Member member = hixie76(balancer, "/echo");
-            landedOn.add(member.node().name());
             assertEquals(List.of(echo.toString()), ((Hixie76Member) member).client.responseHeaders()
                     .get("sec-websocket-location"), "the Location is the balancer's URL, the one the client opened");
-            member.send("through " + balancer + " " + i);
-            assertEquals("through " + balancer + " " + i, member.next(DEADLINE));
-        }
-        assertEquals(Set.of("jetty-ee10", "tomcat-11"), landedOn, "two clients in a row land on both nodes");
-        for (Container node : nodes) {
-            assertEquals(1, figure(status(node), "echo", "openSessionsByProtocol", "hixie-76"),
-                    node + " shows the client that landed on it: " + status(node));
-        }
+            return member;
+        });
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"nginx", "haproxy-tcp", "haproxy-http"})
     void rfc6455ClientsLandOnBothNodes(String balancer) throws Exception {
+        assertTwoInARowLandOnBothNodes(balancer, "rfc6455", () -> rfc6455(balancer, "/echo"));
+    }
+
+    /**
+     * Two clients opened in a row through the balancer land on both nodes and are echoed there;
+     * each node's status then counts one {@code /echo} session of the protocol.
+     */
+    private void assertTwoInARowLandOnBothNodes(String balancer, String protocol, Opening opening) throws Exception {
         Set<String> landedOn = new TreeSet<>();
         for (int i = 0; i < 2; i++) {
-            Member member = rfc6455(balancer, "/echo");
+            Member member = opening.open();
             landedOn.add(member.node().name());
             member.send("through " + balancer + " " + i);
             assertEquals("through " + balancer + " " + i, member.next(DEADLINE));
         }
         assertEquals(Set.of("jetty-ee10", "tomcat-11"), landedOn, "two clients in a row land on both nodes");
         for (Container node : nodes) {
-            assertEquals(1, figure(status(node), "echo", "openSessionsByProtocol", "rfc6455"),
+            assertEquals(1, figure(status(node), "echo", "openSessionsByProtocol", protocol),
                     node + " shows the client that landed on it: " + status(node));
         }
+    }
+
+    private interface Opening {
+        Member open() throws Exception;
     }
 
     /** Four hixie-76 clients, two on each node: every message reaches every client once (the Redis bus). */

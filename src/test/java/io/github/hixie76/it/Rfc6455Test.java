@@ -16,6 +16,8 @@ import io.github.hixie76.server.Hixie76Filter;
 import io.github.hixie76.server.Hixie76Servlet;
 import io.github.hixie76.testing.Await;
 import io.github.hixie76.testing.Echo;
+import io.github.hixie76.testing.JdkWebSocketClient;
+import io.github.hixie76.testing.JdkWebSocketClient.Refused;
 import io.github.hixie76.testing.JettyServer;
 import io.github.hixie76.testing.Rejections;
 import jakarta.servlet.DispatcherType;
@@ -26,11 +28,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -73,7 +70,8 @@ class Rfc6455Test {
 
     private static final Duration DEADLINE = Duration.ofSeconds(10);
     private static final int MAX_MESSAGE_SIZE = 1 << 20;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** The RFC 6455 peers of the running test, aborted after it. */
+    private static final List<JdkWebSocketClient> OPEN = new CopyOnWriteArrayList<>();
 
     @RegisterExtension
     static final JettyServer SERVER = JettyServer.endpoints(Map.of("/echo", Recording.class, "/room", Room.class),
@@ -149,10 +147,33 @@ class Rfc6455Test {
 
     @AfterEach
     void dropPeers() {
-        for (Peer peer : Peer.OPEN) {
-            Peer.OPEN.remove(peer);
-            peer.socket.abort();
+        for (JdkWebSocketClient peer : OPEN) {
+            OPEN.remove(peer);
+            peer.close();
         }
+    }
+
+    private static JdkWebSocketClient open(URI uri) throws IOException {
+        return open(uri, b -> b);
+    }
+
+    private static JdkWebSocketClient open(URI uri, UnaryOperator<WebSocket.Builder> options) throws IOException {
+        return open(uri, options, false);
+    }
+
+    /** {@code paused}: the peer asks for no message until the test calls {@code request}. */
+    private static JdkWebSocketClient open(URI uri, UnaryOperator<WebSocket.Builder> options, boolean paused)
+            throws IOException {
+        JdkWebSocketClient peer = JdkWebSocketClient.connect(uri, DEADLINE, paused, options);
+        OPEN.add(peer);
+        return peer;
+    }
+
+    /** The reason (the body, stripped) of a handshake that must be answered with {@code status}, not upgraded. */
+    private static String refusedWith(int status, URI uri, UnaryOperator<WebSocket.Builder> options) {
+        Refused refused = assertThrows(Refused.class, () -> open(uri, options), "the handshake must be refused");
+        assertEquals(status, refused.status(), refused.getMessage());
+        return refused.body().strip();
     }
 
     // ---- the outbound bound
@@ -160,13 +181,13 @@ class Rfc6455Test {
     @Test
     void aPeerThatStopsReadingIsClosed1008PastMaxOutboundBytesAndPendingSendsFail() throws Exception {
         Flood.SENT.clear();
-        Peer peer = Peer.open(FLOODED.uri("/flood"), b -> b, true);
+        JdkWebSocketClient peer = open(FLOODED.uri("/flood"), b -> b, true);
         Session session = Recording.next();
         Await.until("the session closed past its outbound bound", () -> !session.isOpen()
                 && Flood.SENT.stream().anyMatch(CompletableFuture::isCompletedExceptionally));
         // what the socket buffers hold, then the close: 1008
-        peer.socket.request(Long.MAX_VALUE);
-        assertEquals(1008, peer.closeCode());
+        peer.request(Long.MAX_VALUE);
+        assertEquals(1008, peer.awaitClose(DEADLINE).code());
         Await.until("every send settled", () -> Flood.SENT.size() == Flood.MESSAGES
                 && Flood.SENT.stream().allMatch(CompletableFuture::isDone));
         long failed = Flood.SENT.stream().filter(CompletableFuture::isCompletedExceptionally).count();
@@ -178,24 +199,24 @@ class Rfc6455Test {
 
     @Test
     void echoesAscii() throws Exception {
-        Peer peer = Peer.open(SERVER.uri("/echo"));
-        peer.socket.sendText("hello over RFC 6455", true).get(10, TimeUnit.SECONDS);
-        assertEquals("hello over RFC 6455", peer.next());
+        JdkWebSocketClient peer = open(SERVER.uri("/echo"));
+        peer.send("hello over RFC 6455", DEADLINE);
+        assertEquals("hello over RFC 6455", peer.awaitMessage(DEADLINE));
     }
 
     @Test
     void echoesFourByteUtf8() throws Exception {
-        Peer peer = Peer.open(SERVER.uri("/echo"));
-        peer.socket.sendText("\uD834\uDD1E\uD83D\uDE00", true).get(10, TimeUnit.SECONDS);
-        assertEquals("𝄞😀", peer.next());
+        JdkWebSocketClient peer = open(SERVER.uri("/echo"));
+        peer.send("\uD834\uDD1E\uD83D\uDE00", DEADLINE);
+        assertEquals("𝄞😀", peer.awaitMessage(DEADLINE));
     }
 
     @Test
     void echoesAMessageOfExactlyTheDefaultMaxMessageSize() throws Exception {
-        Peer peer = Peer.open(SERVER.uri("/echo"));
+        JdkWebSocketClient peer = open(SERVER.uri("/echo"));
         String text = "x".repeat(MAX_MESSAGE_SIZE);
-        peer.socket.sendText(text, true).get(10, TimeUnit.SECONDS);
-        String echoed = peer.next();
+        peer.send(text, DEADLINE);
+        String echoed = peer.awaitMessage(DEADLINE);
         assertEquals(MAX_MESSAGE_SIZE, echoed.length());
         assertEquals(text, echoed);
     }
@@ -204,10 +225,10 @@ class Rfc6455Test {
 
     @Test
     void aClientsClose1000IsAnsweredWith1000AndOnCloseRunsOnce() throws Exception {
-        Peer peer = Peer.open(SERVER.uri("/echo"));
+        JdkWebSocketClient peer = open(SERVER.uri("/echo"));
         Session session = Recording.next();
-        peer.socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
-        assertEquals(WebSocket.NORMAL_CLOSURE, peer.closeCode());
+        peer.sendClose(WebSocket.NORMAL_CLOSURE, "bye", DEADLINE);
+        assertEquals(WebSocket.NORMAL_CLOSURE, peer.awaitClose(DEADLINE).code());
         Await.until("the endpoint's onClose", () -> Recording.closes(session) > 0);
         assertEquals(1, Recording.closes(session));
         assertTrue(!session.isOpen(), "the session is no longer open");
@@ -215,29 +236,29 @@ class Rfc6455Test {
 
     @Test
     void theEndpointsCloseReachesTheClientAs1000() throws Exception {
-        Peer peer = Peer.open(SERVER.uri("/echo"));
+        JdkWebSocketClient peer = open(SERVER.uri("/echo"));
         Session session = Recording.next();
-        peer.socket.sendText(Echo.CLOSE, true).get(10, TimeUnit.SECONDS);
-        assertEquals(WebSocket.NORMAL_CLOSURE, peer.closeCode());
+        peer.send(Echo.CLOSE, DEADLINE);
+        assertEquals(WebSocket.NORMAL_CLOSURE, peer.awaitClose(DEADLINE).code());
         Await.until("the endpoint's onClose", () -> Recording.closes(session) > 0);
         assertEquals(1, Recording.closes(session));
     }
 
     @Test
     void aTextMessageOverMaxMessageSizeCloses1009() throws Exception {
-        Peer peer = Peer.open(SERVER.uri("/echo"));
+        JdkWebSocketClient peer = open(SERVER.uri("/echo"));
         Session session = Recording.next();
-        peer.socket.sendText("x".repeat(MAX_MESSAGE_SIZE + 1), true).get(10, TimeUnit.SECONDS);
-        assertEquals(1009, peer.closeCode());
+        peer.send("x".repeat(MAX_MESSAGE_SIZE + 1), DEADLINE);
+        assertEquals(1009, peer.awaitClose(DEADLINE).code());
         Await.until("the endpoint's onClose", () -> Recording.closes(session) == 1);
     }
 
     @Test
     void aBinaryMessageCloses1003() throws Exception {
-        Peer peer = Peer.open(SERVER.uri("/echo"));
+        JdkWebSocketClient peer = open(SERVER.uri("/echo"));
         Session session = Recording.next();
-        peer.socket.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}), true).get(10, TimeUnit.SECONDS);
-        assertEquals(1003, peer.closeCode());
+        peer.sendBinary(new byte[] {1, 2, 3}, DEADLINE);
+        assertEquals(1003, peer.awaitClose(DEADLINE).code());
         Await.until("the endpoint's onClose", () -> Recording.closes(session) == 1);
     }
 
@@ -246,7 +267,7 @@ class Rfc6455Test {
     @Test
     void everyMessageOfARoomReachesEveryMemberOfEitherProtocolOnce() throws Exception {
         List<Hixie76Client> hixie = List.of(SERVER.connect("/room"), SERVER.connect("/room"));
-        List<Peer> rfc = List.of(Peer.open(SERVER.uri("/room")), Peer.open(SERVER.uri("/room")));
+        List<JdkWebSocketClient> rfc = List.of(open(SERVER.uri("/room")), open(SERVER.uri("/room")));
         for (int i = 0; i < 4; i++) {
             Recording.next(); // every member is in the room before anyone speaks
         }
@@ -254,27 +275,21 @@ class Rfc6455Test {
             hixie.get(i).send("hixie-" + i);
         }
         for (int i = 0; i < rfc.size(); i++) {
-            rfc.get(i).socket.sendText("rfc-" + i, true).get(10, TimeUnit.SECONDS);
+            rfc.get(i).send("rfc-" + i, DEADLINE);
         }
         List<String> sent = List.of("hixie-0", "hixie-1", "rfc-0", "rfc-1");
+        Map<String, Receiver> receivers = Map.of("hixie receiver 0", hixie.get(0)::awaitMessage,
+                "hixie receiver 1", hixie.get(1)::awaitMessage, "rfc receiver 0", rfc.get(0)::awaitMessage,
+                "rfc receiver 1", rfc.get(1)::awaitMessage);
         Map<String, List<String>> received = new HashMap<>();
-        for (int i = 0; i < hixie.size(); i++) {
+        for (Map.Entry<String, Receiver> receiver : receivers.entrySet()) {
             List<String> got = new ArrayList<>();
             for (int n = 0; n < sent.size(); n++) {
-                got.add(hixie.get(i).awaitMessage(DEADLINE));
+                got.add(receiver.getValue().awaitMessage(DEADLINE));
             }
-            Hixie76Client client = hixie.get(i);
-            assertThrows(SocketTimeoutException.class, () -> client.awaitMessage(Duration.ofMillis(300)),
+            assertThrows(SocketTimeoutException.class, () -> receiver.getValue().awaitMessage(Duration.ofMillis(300)),
                     "nothing after the four messages");
-            received.put("hixie receiver " + i, got.stream().sorted().toList());
-        }
-        for (int i = 0; i < rfc.size(); i++) {
-            List<String> got = new ArrayList<>();
-            for (int n = 0; n < sent.size(); n++) {
-                got.add(rfc.get(i).next());
-            }
-            assertNull(rfc.get(i).messages.poll(300, TimeUnit.MILLISECONDS), "nothing after the four messages");
-            received.put("rfc receiver " + i, got.stream().sorted().toList());
+            received.put(receiver.getKey(), got.stream().sorted().toList());
         }
         assertEquals(Map.of("hixie receiver 0", sent, "hixie receiver 1", sent, "rfc receiver 0", sent,
                 "rfc receiver 1", sent), received);
@@ -284,21 +299,20 @@ class Rfc6455Test {
 
     @Test
     void anOriginOutsideTheAllowListIs403() throws Exception {
-        HttpResponse<?> refused = Peer.refusal(GUARDED.uri("/guarded"), b -> b.header("Origin", "http://evil.example"));
-        assertEquals(403, refused.statusCode());
-        assertEquals("origin 'http://evil.example' is not allowed here", String.valueOf(refused.body()).strip());
+        assertEquals("origin 'http://evil.example' is not allowed here",
+                refusedWith(403, GUARDED.uri("/guarded"), b -> b.header("Origin", "http://evil.example")));
     }
 
     @Test
     void noOriginIs403WhereAnAllowListIsSet() throws Exception {
-        assertEquals(403, Peer.refusal(GUARDED.uri("/guarded"), b -> b).statusCode());
+        refusedWith(403, GUARDED.uri("/guarded"), b -> b);
     }
 
     @Test
     void theAgreedSubprotocolIsTheFirstOfferedThatIsServed() throws Exception {
-        Peer peer = Peer.open(GUARDED.uri("/guarded?room=1"),
+        JdkWebSocketClient peer = open(GUARDED.uri("/guarded?room=1"),
                 b -> b.header("Origin", "http://good.example").subprotocols("x", "b"));
-        assertEquals("b", peer.socket.getSubprotocol());
+        assertEquals("b", peer.subprotocol());
         Handshake handshake = Recording.next().handshake();
         assertEquals(Handshake.RFC_6455, handshake.protocol());
         assertEquals("http://good.example", handshake.origin());
@@ -309,73 +323,55 @@ class Rfc6455Test {
 
     @Test
     void noServedSubprotocolOfferedIs400() throws Exception {
-        HttpResponse<?> refused = Peer.refusal(GUARDED.uri("/guarded"),
-                b -> b.header("Origin", "http://good.example").subprotocols("x"));
-        assertEquals(400, refused.statusCode());
-        assertEquals("subprotocol 'x' is not served here; try one of [a, b]", String.valueOf(refused.body()).strip());
+        assertEquals("subprotocol 'x' is not served here; try one of [a, b]",
+                refusedWith(400, GUARDED.uri("/guarded"), b -> b.header("Origin", "http://good.example").subprotocols("x")));
     }
 
     @Test
     void theConnectionLimitCountsBothProtocols() throws Exception {
         CAPPED.connect("/capped");
-        Peer.open(CAPPED.uri("/capped"));
+        open(CAPPED.uri("/capped"));
         Recording.next();
         Recording.next();
-        HttpResponse<?> rfc = Peer.refusal(CAPPED.uri("/capped"), b -> b);
-        assertEquals(503, rfc.statusCode());
-        assertEquals("this endpoint is at its limit of 2 connections; try again later", String.valueOf(rfc.body()).strip());
+        assertEquals("this endpoint is at its limit of 2 connections; try again later",
+                refusedWith(503, CAPPED.uri("/capped"), b -> b));
         Rejections.expectRejection(CAPPED.uri("/capped"), 503);
     }
 
     @Test
     void anEndpointServingOnlyHixie76Refuses6455With400NamingIt() throws Exception {
-        JettyServer server = JettyServer.endpoints(Map.of("/old", Recording.class), Map.of("protocols", "hixie-76"));
-        server.beforeAll(null);
-        try {
-            HttpResponse<?> refused = Peer.refusal(server.uri("/old"), b -> b);
-            assertEquals(400, refused.statusCode());
-            assertEquals("RFC 6455 is not served here; this endpoint serves hixie-76", String.valueOf(refused.body()).strip());
+        JettyServer.endpoints(Map.of("/old", Recording.class), Map.of("protocols", "hixie-76")).runWith(server -> {
+            assertEquals("RFC 6455 is not served here; this endpoint serves hixie-76",
+                    refusedWith(400, server.uri("/old"), b -> b));
             server.connect("/old").send("still hixie-76");
-        } finally {
-            server.afterAll(null);
-        }
+        });
     }
 
     @Test
     void anEndpointServingOnly6455RefusesHixie76With400NamingIt() throws Exception {
-        JettyServer server = JettyServer.endpoints(Map.of("/new", Recording.class), Map.of("protocols", "rfc6455"));
-        server.beforeAll(null);
-        try {
+        JettyServer.endpoints(Map.of("/new", Recording.class), Map.of("protocols", "rfc6455")).runWith(server -> {
             HandshakeException refused = Rejections.expectRejection(server.uri("/new"), 400);
             assertEquals("hixie-76 is not served here; this endpoint serves rfc6455", refused.body().strip());
-            Peer peer = Peer.open(server.uri("/new"));
-            peer.socket.sendText("rfc only", true);
-            assertEquals("rfc only", peer.next());
-        } finally {
-            server.afterAll(null);
-        }
+            JdkWebSocketClient peer = open(server.uri("/new"));
+            peer.send("rfc only", DEADLINE);
+            assertEquals("rfc only", peer.awaitMessage(DEADLINE));
+        });
     }
 
     @Test
     void withoutTheContainersWebSocketRfc6455Gets400NamingWhatToEnable() throws Exception {
-        JettyServer server = custom("/", false, context -> {
+        custom("/", false, context -> {
             ServletHolder holder = new ServletHolder("bare", Hixie76Servlet.class);
             holder.setInitParameter("endpoint", Recording.class.getName());
             holder.setAsyncSupported(true);
             context.addServlet(holder, "/bare");
-        });
-        server.beforeAll(null);
-        try {
-            HttpResponse<?> refused = Peer.refusal(server.uri("/bare"), b -> b);
-            assertEquals(400, refused.statusCode());
-            String reason = String.valueOf(refused.body()).strip();
+        }).runWith(server -> {
+            String reason = refusedWith(400, server.uri("/bare"), b -> b);
             assertTrue(reason.startsWith("RFC 6455 is not available on this server: enable the container's WebSocket"
                     + " support") && reason.contains("jetty-ee10-websocket-jakarta-server")
                     && reason.endsWith("hixie-76 is served here"), reason);
             server.connect("/bare").send("hixie-76 still");
-        } finally {
-            server.afterAll(null);
-        }
+        });
     }
 
     // ---- the session
@@ -384,7 +380,7 @@ class Rfc6455Test {
     void sessionsSayWhichProtocolTheySpeak() throws Exception {
         SERVER.connect("/echo");
         Session hixie = Recording.next();
-        Peer.open(SERVER.uri("/echo"));
+        open(SERVER.uri("/echo"));
         Session rfc = Recording.next();
         assertEquals(Handshake.HIXIE_76, hixie.handshake().protocol());
         assertEquals(Handshake.RFC_6455, rfc.handshake().protocol());
@@ -396,7 +392,7 @@ class Rfc6455Test {
 
     @Test
     void sendFuturesCompleteForRfc6455Sessions() throws Exception {
-        Peer peer = Peer.open(SERVER.uri("/echo"));
+        JdkWebSocketClient peer = open(SERVER.uri("/echo"));
         Session session = Recording.next();
         List<CompletableFuture<Void>> sends = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
@@ -404,10 +400,10 @@ class Rfc6455Test {
         }
         CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
         for (int i = 0; i < 100; i++) {
-            assertEquals("pushed " + i, peer.next());
+            assertEquals("pushed " + i, peer.awaitMessage(DEADLINE));
         }
         session.close();
-        assertEquals(WebSocket.NORMAL_CLOSURE, peer.closeCode());
+        assertEquals(WebSocket.NORMAL_CLOSURE, peer.awaitClose(DEADLINE).code());
         ExecutionException failed = assertThrows(ExecutionException.class,
                 () -> session.send("after close").toCompletableFuture().get(10, TimeUnit.SECONDS));
         assertInstanceOf(IOException.class, failed.getCause());
@@ -415,49 +411,41 @@ class Rfc6455Test {
 
     @Test
     void theContainerClosesAnIdleSessionAfterIdleTimeoutMs() throws Exception {
-        JettyServer server = JettyServer.endpoints(Map.of("/idle", Recording.class), Map.of("idleTimeoutMs", "300"));
-        server.beforeAll(null);
-        try {
-            Peer peer = Peer.open(server.uri("/idle"));
+        JettyServer.endpoints(Map.of("/idle", Recording.class), Map.of("idleTimeoutMs", "300")).runWith(server -> {
+            JdkWebSocketClient peer = open(server.uri("/idle"));
             Session session = Recording.next();
             // Jetty ends an idle session with 1001 ("Connection Idle Timeout")
-            assertEquals(WebSocket.NORMAL_CLOSURE + 1, peer.closeCode());
+            assertEquals(WebSocket.NORMAL_CLOSURE + 1, peer.awaitClose(DEADLINE).code());
             Await.until("the endpoint's onClose", () -> Recording.closes(session) == 1);
-        } finally {
-            server.afterAll(null);
-        }
+        });
     }
 
     @Test
     void stoppingTheApplicationCloses6455SessionsWith1001() throws Exception {
-        JettyServer server = JettyServer.endpoints(Map.of("/stopping", Recording.class), Map.of());
-        server.beforeAll(null);
-        try {
-            List<Peer> peers = new ArrayList<>();
+        JettyServer.endpoints(Map.of("/stopping", Recording.class), Map.of()).runWith(server -> {
+            List<JdkWebSocketClient> peers = new ArrayList<>();
             List<Session> sessions = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                peers.add(Peer.open(server.uri("/stopping")));
+                peers.add(open(server.uri("/stopping")));
                 sessions.add(Recording.next());
             }
             server.server().getHandler().stop(); // the application, while the server runs on
-            for (Peer peer : peers) {
-                assertEquals(1001, peer.closeCode());
+            for (JdkWebSocketClient peer : peers) {
+                assertEquals(1001, peer.awaitClose(DEADLINE).code());
             }
             assertOnCloseOnce(sessions);
-        } finally {
-            server.afterAll(null);
-        }
+        });
     }
 
     @Test
     void stoppingTheServerEndsEverySessionWithOneOnClose() throws Exception {
         JettyServer server = JettyServer.endpoints(Map.of("/stopping", Recording.class), Map.of());
         server.beforeAll(null);
-        List<Peer> peers = new ArrayList<>();
+        List<JdkWebSocketClient> peers = new ArrayList<>();
         List<Session> sessions = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                peers.add(Peer.open(server.uri("/stopping")));
+                peers.add(open(server.uri("/stopping")));
                 sessions.add(Recording.next());
             }
         } finally {
@@ -465,10 +453,15 @@ class Rfc6455Test {
         }
         // Jetty closes its connectors before it stops the context: no close frame reaches the
         // client, which reports 1006 (RFC 6455 §7.1.5, closed abnormally)
-        for (Peer peer : peers) {
-            assertEquals(1006, peer.closeCode());
+        for (JdkWebSocketClient peer : peers) {
+            assertEquals(1006, peer.awaitClose(DEADLINE).code());
         }
         assertOnCloseOnce(sessions);
+    }
+
+    /** Either protocol's client: the next message, or {@link SocketTimeoutException} when none came in time. */
+    private interface Receiver {
+        String awaitMessage(Duration wait) throws IOException;
     }
 
     private static void assertOnCloseOnce(List<Session> sessions) {
@@ -482,19 +475,17 @@ class Rfc6455Test {
 
     @Test
     void metricsCountHandshakesAndOpenSessionsByProtocol() throws Exception {
-        JettyServer server = custom("/metered", context -> {
+        custom("/metered", context -> {
             ServletHolder holder = new ServletHolder("metered", Hixie76Servlet.class);
             holder.setInitParameter("endpoint", Recording.class.getName());
             holder.setAsyncSupported(true);
             context.addServlet(holder, "/ws");
-        });
-        server.beforeAll(null);
-        try {
+        }).runWith(server -> {
             EndpointMetricsMXBean metrics = JMX.newMXBeanProxy(ManagementFactory.getPlatformMBeanServer(),
                     new ObjectName("io.github.hixie76:type=Endpoint,context=\"/metered\",name=\"metered\""),
                     EndpointMetricsMXBean.class);
             server.connect("/metered/ws");
-            Peer peer = Peer.open(server.uri("/metered/ws"));
+            JdkWebSocketClient peer = open(server.uri("/metered/ws"));
             Recording.next();
             Session rfc6455 = Recording.next();
             assertEquals(Map.of("hixie-76", 1L, "rfc6455", 1L), metrics.getHandshakesAcceptedByProtocol());
@@ -503,44 +494,33 @@ class Rfc6455Test {
             assertEquals(2, metrics.getOpenSessions());
 
             // a limit the container applies is counted as the engine counts its own
-            peer.socket.sendText("x".repeat(MAX_MESSAGE_SIZE + 1), true).get(10, TimeUnit.SECONDS);
-            assertEquals(1009, peer.closeCode());
+            peer.send("x".repeat(MAX_MESSAGE_SIZE + 1), DEADLINE);
+            assertEquals(1009, peer.awaitClose(DEADLINE).code());
             Await.until("the endpoint's onClose", () -> Recording.closes(rfc6455) == 1);
             assertEquals(Map.of("message-size", 1L), metrics.getConnectionsDropped());
             assertEquals(Map.of("hixie-76", 1), metrics.getOpenSessionsByProtocol());
-        } finally {
-            server.afterAll(null);
-        }
+        });
     }
 
     // ---- the filter
 
     @Test
     void theFilterPassesRfc6455DownTheChainByDefault() throws Exception {
-        JettyServer server = filtered(Map.of());
-        server.beforeAll(null);
-        try {
-            HttpResponse<?> passed = Peer.refusal(server.uri("/app/page"), b -> b);
-            assertEquals(200, passed.statusCode());
-            assertEquals("app", String.valueOf(passed.body()).strip());
+        filtered(Map.of()).runWith(server -> {
+            assertEquals("app",
+                    refusedWith(200, server.uri("/app/page"), b -> b));
             server.connect("/app/page").send("hixie-76 is taken over");
-        } finally {
-            server.afterAll(null);
-        }
+        });
     }
 
     @Test
     void theFilterTakesRfc6455OverWhenItsProtocolsNameIt() throws Exception {
-        JettyServer server = filtered(Map.of("protocols", "hixie-76,rfc6455"));
-        server.beforeAll(null);
-        try {
-            Peer peer = Peer.open(server.uri("/app/page"));
-            peer.socket.sendText("taken over", true);
-            assertEquals("taken over", peer.next());
+        filtered(Map.of("protocols", "hixie-76,rfc6455")).runWith(server -> {
+            JdkWebSocketClient peer = open(server.uri("/app/page"));
+            peer.send("taken over", DEADLINE);
+            assertEquals("taken over", peer.awaitMessage(DEADLINE));
             assertEquals(Handshake.RFC_6455, Recording.next().handshake().protocol());
-        } finally {
-            server.afterAll(null);
-        }
+        });
     }
 
     /** The application's servlet behind the filter: 200 "app" for every request. */
@@ -584,87 +564,5 @@ class Rfc6455Test {
             server.setHandler(context);
             return server;
         });
-    }
-
-    /** An RFC 6455 client: the JDK's WebSocket and what it received. */
-    static final class Peer implements WebSocket.Listener {
-        /** The peers of the running test, aborted after it. */
-        static final List<Peer> OPEN = new CopyOnWriteArrayList<>();
-
-        final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
-        final CompletableFuture<Integer> closed = new CompletableFuture<>();
-        private final StringBuilder partial = new StringBuilder();
-        private boolean stalled;
-        WebSocket socket;
-
-        @Override
-        public void onOpen(WebSocket webSocket) {
-            if (!stalled) {
-                webSocket.request(1);
-            }
-        }
-
-        static Peer open(URI uri) throws Exception {
-            return open(uri, b -> b);
-        }
-
-        static Peer open(URI uri, UnaryOperator<WebSocket.Builder> options) throws Exception {
-            return open(uri, options, false);
-        }
-
-        /** {@code stalled}: the peer asks for no message until the test calls {@code request}. */
-        static Peer open(URI uri, UnaryOperator<WebSocket.Builder> options, boolean stalled) throws Exception {
-            Peer peer = new Peer();
-            peer.stalled = stalled;
-            peer.socket = options.apply(HTTP.newWebSocketBuilder().connectTimeout(DEADLINE))
-                    .buildAsync(uri, peer).get(10, TimeUnit.SECONDS);
-            OPEN.add(peer);
-            return peer;
-        }
-
-        /** The HTTP response of a handshake that must not succeed. */
-        static HttpResponse<?> refusal(URI uri, UnaryOperator<WebSocket.Builder> options) throws Exception {
-            CompletableFuture<WebSocket> opening = options.apply(HTTP.newWebSocketBuilder().connectTimeout(DEADLINE))
-                    .buildAsync(uri, new Peer());
-            ExecutionException failed = assertThrows(ExecutionException.class, () -> opening.get(10, TimeUnit.SECONDS),
-                    "the handshake must be refused");
-            return assertInstanceOf(WebSocketHandshakeException.class, failed.getCause()).getResponse();
-        }
-
-        /** The next whole message, within the deadline. */
-        String next() throws InterruptedException {
-            String message = messages.poll(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-            assertTrue(message != null, "a message within " + DEADLINE);
-            return message;
-        }
-
-        /** The status code of the server's close, within the deadline. */
-        int closeCode() throws Exception {
-            return closed.get(10, TimeUnit.SECONDS);
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                messages.add(partial.toString());
-                partial.setLength(0);
-            }
-            if (!stalled) {
-                webSocket.request(1);
-            }
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            closed.complete(statusCode);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            closed.completeExceptionally(error);
-        }
     }
 }

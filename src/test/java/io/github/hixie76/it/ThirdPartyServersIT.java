@@ -15,6 +15,7 @@ import io.github.hixie76.client.Hixie76Client.HandshakePart;
 import io.github.hixie76.client.Wscat;
 import io.github.hixie76.protocol.FrameEncoder;
 import io.github.hixie76.testing.Container;
+import io.github.hixie76.testing.JavaWebSocketServer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -61,14 +62,8 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.java_websocket.WebSocket;
-import org.java_websocket.drafts.Draft;
-import org.java_websocket.drafts.Draft_76;
-import org.java_websocket.handshake.ClientHandshake;
-import org.java_websocket.server.WebSocketServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -203,9 +198,7 @@ class ThirdPartyServersIT {
     @ParameterizedTest
     @FieldSource("PEERS")
     void echoesAsciiAndMultiByteUtf8(Peer peer) throws IOException {
-        Hixie76Client client = Hixie76Client.connect(uri(peer, "/echo"), OPTIONS);
-        client.send(ASCII);
-        assertEquals(ASCII, client.awaitMessage(TIMEOUT));
+        Hixie76Client client = connectAndEcho(peer);
         client.send(UTF8);
         assertEquals(UTF8, client.awaitMessage(TIMEOUT));
         end(peer, client);
@@ -229,11 +222,7 @@ class ThirdPartyServersIT {
             case JAVA_WEBSOCKET -> List.of("next");
             case JETTY_8 -> List.of("\u0000next");
         };
-        List<String> echoed = new ArrayList<>();
-        for (int i = 0; i < expected.size(); i++) {
-            echoed.add(client.awaitMessage(TIMEOUT));
-        }
-        assertEquals(expected, echoed);
+        assertEquals(expected, receive(client, expected.size()));
         end(peer, client);
     }
 
@@ -278,11 +267,7 @@ class ThirdPartyServersIT {
         }
         Hixie76Client client = Hixie76Client.connect(uri(peer, "/echo"), OPTIONS);
         client.writeRaw(ByteBuffer.wrap(bytes.toByteArray()));
-        List<String> echoed = new ArrayList<>();
-        for (int i = 0; i < burst.size(); i++) {
-            echoed.add(client.awaitMessage(TIMEOUT));
-        }
-        assertEquals(burst, echoed);
+        assertEquals(burst, receive(client, burst.size()));
         end(peer, client);
     }
 
@@ -298,11 +283,9 @@ class ThirdPartyServersIT {
     @ParameterizedTest
     @FieldSource("PEERS")
     void closingHandshake(Peer peer) throws Exception {
-        Hixie76Client client = Hixie76Client.connect(uri(peer, "/echo"), OPTIONS);
-        client.send(ASCII);
-        assertEquals(ASCII, client.awaitMessage(TIMEOUT));
+        Hixie76Client client = connectAndEcho(peer);
         if (peer == Peer.JAVA_WEBSOCKET) {
-            ((JavaWebSocketPeer) server(peer)).closes.clear();
+            javaWebSocketCloses().clear();
         }
         if (peer.answersClose()) {
             client.sendClose();
@@ -312,7 +295,7 @@ class ThirdPartyServersIT {
             client.close();
             if (peer == Peer.JAVA_WEBSOCKET) {
                 assertEquals("1002 unexpected END_OF_FRAME",
-                        ((JavaWebSocketPeer) server(peer)).closes.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+                        javaWebSocketCloses().poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
             }
         } else {
             long start = System.nanoTime();
@@ -334,7 +317,7 @@ class ThirdPartyServersIT {
     @Test
     void javaWebSocketLosesAMessageThatArrivesWithTheClosingHandshake() throws Exception {
         Hixie76Client client = Hixie76Client.connect(uri(Peer.JAVA_WEBSOCKET, "/echo"), OPTIONS);
-        ((JavaWebSocketPeer) server(Peer.JAVA_WEBSOCKET)).closes.clear();
+        javaWebSocketCloses().clear();
         ByteBuffer text = FrameEncoder.text(ASCII);
         ByteBuffer close = FrameEncoder.close();
         client.writeRaw(ByteBuffer.allocate(text.remaining() + close.remaining()).put(text).put(close).flip());
@@ -343,7 +326,7 @@ class ThirdPartyServersIT {
         assertTrue(client.awaitEnd());
         client.close();
         assertEquals("1002 unexpected END_OF_FRAME",
-                ((JavaWebSocketPeer) server(Peer.JAVA_WEBSOCKET)).closes.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+                javaWebSocketCloses().poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     // ---- the command-line client, once
@@ -388,6 +371,27 @@ class ThirdPartyServersIT {
         }
     }
 
+    /** How Java-WebSocket's application saw each close. */
+    private static BlockingQueue<String> javaWebSocketCloses() {
+        return ((JavaWebSocketPeer) server(Peer.JAVA_WEBSOCKET)).server().closes();
+    }
+
+    /** A connection to the peer's {@code /echo} that has echoed one ASCII message. */
+    private static Hixie76Client connectAndEcho(Peer peer) throws IOException {
+        Hixie76Client client = Hixie76Client.connect(uri(peer, "/echo"), OPTIONS);
+        client.send(ASCII);
+        assertEquals(ASCII, client.awaitMessage(TIMEOUT));
+        return client;
+    }
+
+    private static List<String> receive(Hixie76Client client, int count) throws IOException {
+        List<String> got = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            got.add(client.awaitMessage(TIMEOUT));
+        }
+        return got;
+    }
+
     private static URI uri(Peer peer, String pathAndQuery) {
         return URI.create("ws://127.0.0.1:" + server(peer).port() + pathAndQuery);
     }
@@ -397,7 +401,7 @@ class ThirdPartyServersIT {
             try {
                 return switch (p) {
                     case NETTY -> new NettyPeer();
-                    case JAVA_WEBSOCKET -> new JavaWebSocketPeer();
+                    case JAVA_WEBSOCKET -> new JavaWebSocketPeer(new JavaWebSocketServer(true));
                     case WEBSOCKET_DRIVER -> websocketDriver();
                     case JETTY_8 -> jetty8();
                 };
@@ -507,55 +511,16 @@ class ThirdPartyServersIT {
 
     // ---- Java-WebSocket
 
-    /** Java-WebSocket's server with only {@code Draft_76}; records how its application saw each close. */
-    static final class JavaWebSocketPeer implements PeerServer {
-        final BlockingQueue<String> closes = new LinkedBlockingQueue<>();
-        private final CountDownLatch started = new CountDownLatch(1);
-        private final WebSocketServer server;
-
-        JavaWebSocketPeer() throws InterruptedException {
-            server = new WebSocketServer(new InetSocketAddress("127.0.0.1", 0), List.<Draft>of(new Draft_76())) {
-                @Override
-                public void onOpen(WebSocket conn, ClientHandshake handshake) {
-                }
-
-                @Override
-                public void onClose(WebSocket conn, int code, String reason, boolean remote) {
-                    closes.add(code + " " + reason);
-                }
-
-                @Override
-                public void onMessage(WebSocket conn, String message) {
-                    conn.send(message);
-                }
-
-                @Override
-                public void onError(WebSocket conn, Exception e) {
-                }
-
-                @Override
-                public void onStart() {
-                    started.countDown();
-                }
-            };
-            server.start();
-            if (!started.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException("Java-WebSocket did not start within " + TIMEOUT);
-            }
-        }
-
+    /** Java-WebSocket's server with only {@code Draft_76}; it records how its application saw each close. */
+    record JavaWebSocketPeer(JavaWebSocketServer server) implements PeerServer {
         @Override
         public int port() {
-            return server.getPort();
+            return server.port();
         }
 
         @Override
         public void close() {
-            try {
-                server.stop(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            server.close();
         }
     }
 

@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Coverage-guided fuzzing of {@link FrameDecoder} (draft §5.3): arbitrary bytes, split into
@@ -43,7 +43,8 @@ class FrameDecoderFuzzTest {
     private static final int MAX_LIMIT = 4096;
     private static final byte FILLER = 'A';
     private static final ByteBuffer DIRECT = ByteBuffer.allocateDirect(64 * 1024);
-    private static final FuzzExecutions EXECUTIONS = new FuzzExecutions("FrameDecoderFuzzTest.decode");
+    @RegisterExtension
+    static final FuzzExecutions EXECUTIONS = new FuzzExecutions("FrameDecoderFuzzTest.decode");
 
     private record Chunk(int offset, int length, int kind) {
         int end() {
@@ -53,11 +54,6 @@ class FrameDecoderFuzzTest {
 
     /** What one feeding produced. */
     private record Outcome(List<String> events, String error, boolean closed) {
-    }
-
-    @AfterAll
-    static void report() {
-        EXECUTIONS.report();
     }
 
     @DictionaryFile(resourcePath = "FrameDecoderFuzzTest.dict")

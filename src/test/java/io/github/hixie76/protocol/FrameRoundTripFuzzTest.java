@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Coverage-guided round trips through {@link FrameEncoder} and {@link FrameDecoder} (draft §5.3):
@@ -35,12 +35,8 @@ class FrameRoundTripFuzzTest {
         "a", "\u0000", "\u007f", "\u0080", "\u00e9", "\u07ff", "\u0800", "\u20ac", "\ufffd", "\uffff",
         "\ud83d\ude00", "\udbff\udfff", "\ud800", "\udc00", " ", "\u00ff",
     };
-    private static final FuzzExecutions EXECUTIONS = new FuzzExecutions("FrameRoundTripFuzzTest.roundTrip");
-
-    @AfterAll
-    static void report() {
-        EXECUTIONS.report();
-    }
+    @RegisterExtension
+    static final FuzzExecutions EXECUTIONS = new FuzzExecutions("FrameRoundTripFuzzTest.roundTrip");
 
     @FuzzTest(maxDuration = "10s")
     void roundTrip(byte[] input) throws ProtocolException {

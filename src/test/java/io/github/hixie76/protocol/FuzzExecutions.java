@@ -2,8 +2,12 @@ package io.github.hixie76.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 /**
- * Counts the executions of one fuzz target and reports them once its class is done, as
+ * Counts the executions of one fuzz target and reports them once its class is done (register it
+ * with {@code @RegisterExtension}), as
  * {@code [fuzz] Class.method: N executions} while fuzzing (JAZZER_FUZZ set, as Jazzer reads it)
  * and {@code [fuzz] Class.method: N inputs replayed} in the plain unit run.
  *
@@ -11,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * alone run as many as there are committed inputs, so fewer means the fuzzer never ran and the
  * run proved nothing. Not thread-safe; Jazzer runs a target on one thread.
  */
-final class FuzzExecutions {
+final class FuzzExecutions implements AfterAllCallback {
 
     static final long MIN_WHILE_FUZZING = 100;
 
@@ -26,7 +30,8 @@ final class FuzzExecutions {
         count++;
     }
 
-    void report() {
+    @Override
+    public void afterAll(ExtensionContext context) {
         boolean fuzzing = fuzzing();
         System.out.println("[fuzz] " + target + ": " + count + (fuzzing ? " executions" : " inputs replayed"));
         if (fuzzing) {

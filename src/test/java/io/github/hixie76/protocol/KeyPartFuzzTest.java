@@ -9,7 +9,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Coverage-guided fuzzing of {@link OpeningHandshake#keyPart} (draft §5.2 steps 4-8) on
@@ -29,12 +29,8 @@ class KeyPartFuzzTest {
 
     private static final BigInteger MAX = BigInteger.valueOf(0xFFFFFFFFL);
     private static final String NAME = "Sec-WebSocket-Key1";
-    private static final FuzzExecutions EXECUTIONS = new FuzzExecutions("KeyPartFuzzTest.keyPart");
-
-    @AfterAll
-    static void report() {
-        EXECUTIONS.report();
-    }
+    @RegisterExtension
+    static final FuzzExecutions EXECUTIONS = new FuzzExecutions("KeyPartFuzzTest.keyPart");
 
     @DictionaryEntries({"4294967295", "4294967296", "  ", "0", "\u0661", "\t"})
     @FuzzTest(maxDuration = "10s")

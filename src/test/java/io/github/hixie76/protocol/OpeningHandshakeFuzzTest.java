@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Coverage-guided fuzzing of {@link OpeningHandshake#validate} (draft §5.1, §5.2 steps 4-9) with
@@ -42,14 +42,10 @@ class OpeningHandshakeFuzzTest {
     private static final String KEY1 = "Sec-WebSocket-Key1";
     private static final String KEY2 = "Sec-WebSocket-Key2";
     private static final String PROTOCOL = "Sec-WebSocket-Protocol";
-    private static final FuzzExecutions EXECUTIONS = new FuzzExecutions("OpeningHandshakeFuzzTest.validate");
+    @RegisterExtension
+    static final FuzzExecutions EXECUTIONS = new FuzzExecutions("OpeningHandshakeFuzzTest.validate");
 
     private record Field(String name, String value) {
-    }
-
-    @AfterAll
-    static void report() {
-        EXECUTIONS.report();
     }
 
     @DictionaryFile(resourcePath = "OpeningHandshakeFuzzTest.dict")

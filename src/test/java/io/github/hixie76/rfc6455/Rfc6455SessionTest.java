@@ -11,30 +11,23 @@ import org.junit.jupiter.params.provider.ValueSource;
 class Rfc6455SessionTest {
 
     @Test
-    void asciiIsOneBytePerChar() {
+    void emptyIsNoBytes() {
         assertEquals(0, Rfc6455Session.utf8Length(""));
-        assertEquals(5, Rfc6455Session.utf8Length("hello"));
-        assertEquals(1, Rfc6455Session.utf8Length("\u007f"));
     }
 
+    /** The bounds of each width and one between; four bytes are one surrogate pair (U+1D11E, U+1F600). */
     @Test
-    void twoByteChars() {
-        assertEquals(2, Rfc6455Session.utf8Length("\u0080"));
-        assertEquals(2, Rfc6455Session.utf8Length("é"));
-        assertEquals(2, Rfc6455Session.utf8Length("\u07ff"));
+    void oneToFourBytesPerCodePoint() {
+        assertBytesPerCodePoint(1, "hello", "\u007f");
+        assertBytesPerCodePoint(2, "\u0080", "é", "\u07ff");
+        assertBytesPerCodePoint(3, "\u0800", "€", "\uffff");
+        assertBytesPerCodePoint(4, "\uD834\uDD1E", "𝄞😀");
     }
 
-    @Test
-    void threeByteChars() {
-        assertEquals(3, Rfc6455Session.utf8Length("\u0800"));
-        assertEquals(3, Rfc6455Session.utf8Length("€"));
-        assertEquals(3, Rfc6455Session.utf8Length("\uffff"));
-    }
-
-    @Test
-    void fourByteCharsAreOneSurrogatePair() {
-        assertEquals(4, Rfc6455Session.utf8Length("\uD834\uDD1E")); // U+1D11E
-        assertEquals(8, Rfc6455Session.utf8Length("𝄞😀"));
+    private static void assertBytesPerCodePoint(int width, String... texts) {
+        for (String text : texts) {
+            assertEquals(width * text.codePointCount(0, text.length()), Rfc6455Session.utf8Length(text), text);
+        }
     }
 
     @ParameterizedTest

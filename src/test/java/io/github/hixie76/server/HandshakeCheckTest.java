@@ -19,6 +19,13 @@ import org.junit.jupiter.api.Test;
 class HandshakeCheckTest {
 
     private static final EndpointConfig OPEN = EndpointConfig.DEFAULTS;
+    /** Allows one origin and one subprotocol, and no connection. */
+    private static final EndpointConfig STRICT = EndpointConfig.fromParameters(name -> switch (name) {
+        case "allowedOrigins" -> "https://app.example";
+        case "subprotocols" -> "chat";
+        case "maxConnections" -> "0";
+        default -> null;
+    });
 
     /** The draft's example request (§1.3), header names as a container reports them. */
     private static Map<String, List<String>> example() {
@@ -30,6 +37,14 @@ class HandshakeCheckTest {
         headers.put("upgrade", List.of("WebSocket"));
         headers.put("sec-websocket-key1", List.of(Draft.EXAMPLE.key1()));
         headers.put("origin", List.of("http://example.com"));
+        return headers;
+    }
+
+    /** {@code headers} without the named fields. */
+    private static Map<String, List<String>> without(Map<String, List<String>> headers, String... names) {
+        for (String name : names) {
+            headers.remove(name);
+        }
         return headers;
     }
 
@@ -76,24 +91,17 @@ class HandshakeCheckTest {
 
     @Test
     void missingHostIs400() {
-        Map<String, List<String>> headers = example();
-        headers.remove("host");
-        assertRefused(400, "malformed", "missing Host header", check(headers, OPEN, 0));
+        assertRefused(400, "malformed", "missing Host header", check(without(example(), "host"), OPEN, 0));
     }
 
     @Test
     void otherDraftsAreCountedApart() {
-        Map<String, List<String>> rfc6455 = example();
-        rfc6455.remove("sec-websocket-key1");
-        rfc6455.remove("sec-websocket-key2");
+        Map<String, List<String>> rfc6455 = without(example(), "sec-websocket-key1", "sec-websocket-key2");
         rfc6455.put("sec-websocket-version", List.of("13"));
         assertRefused(400, "other-draft", "RFC 6455 request (Sec-WebSocket-Version 13): only hixie-76 is served here",
                 check(rfc6455, OPEN, 0));
-        Map<String, List<String>> hixie75 = example();
-        hixie75.remove("sec-websocket-key1");
-        hixie75.remove("sec-websocket-key2");
         assertRefused(400, "other-draft", "hixie-75 request (no Sec-WebSocket-Key1/Key2): only hixie-76 is served here",
-                check(hixie75, OPEN, 0));
+                check(without(example(), "sec-websocket-key1", "sec-websocket-key2"), OPEN, 0));
     }
 
     @Test
@@ -148,21 +156,23 @@ class HandshakeCheckTest {
 
     @Test
     void rulesComeInTheOrderClientsAreToldThem() {
-        // Everything wrong at once: each fix reveals the next rule.
-        EndpointConfig strict = EndpointConfig.fromParameters(name -> switch (name) {
-            case "allowedOrigins" -> "https://app.example";
-            case "subprotocols" -> "chat";
-            case "maxConnections" -> "0";
-            default -> null;
-        });
         Map<String, List<String>> headers = example();
         headers.put("content-length", List.of("3"));
+        assertRulesInOrder(headers, wrong -> check(wrong, STRICT, 0));
+    }
+
+    /**
+     * {@code headers} break every rule of {@link #STRICT} at once; each fix reveals the next
+     * rule, in the order clients are told them: origin, subprotocol, capacity.
+     */
+    private static void assertRulesInOrder(Map<String, List<String>> headers,
+            Function<Map<String, List<String>>, HandshakeCheck.Verdict> check) {
         List<String> kinds = new ArrayList<>();
-        kinds.add(((Refusal) check(headers, strict, 0)).kind());
+        kinds.add(((Refusal) check.apply(headers)).kind());
         headers.put("origin", List.of("https://app.example"));
-        kinds.add(((Refusal) check(headers, strict, 0)).kind());
+        kinds.add(((Refusal) check.apply(headers)).kind());
         headers.put("sec-websocket-protocol", List.of("chat"));
-        kinds.add(((Refusal) check(headers, strict, 0)).kind());
+        kinds.add(((Refusal) check.apply(headers)).kind());
         assertEquals(List.of("origin", "subprotocol", "capacity"), kinds);
     }
 
@@ -256,27 +266,13 @@ class HandshakeCheckTest {
                 HandshakeCheck.checkRfc6455("POST", "HTTP/1.1", view(rfc6455()), OPEN, 0));
         assertRefused(400, "http-version", "RFC 6455 needs HTTP/1.1, got HTTP/1.0",
                 HandshakeCheck.checkRfc6455("GET", "HTTP/1.0", view(rfc6455()), OPEN, 0));
-        Map<String, List<String>> headers = rfc6455();
-        headers.remove("host");
-        assertRefused(400, "malformed", "missing Host header", checkRfc6455(headers, OPEN, 0));
+        assertRefused(400, "malformed", "missing Host header", checkRfc6455(without(rfc6455(), "host"), OPEN, 0));
     }
 
     @Test
     void rfc6455RulesComeInTheSameOrder() {
-        EndpointConfig strict = EndpointConfig.fromParameters(name -> switch (name) {
-            case "allowedOrigins" -> "https://app.example";
-            case "subprotocols" -> "chat";
-            case "maxConnections" -> "0";
-            default -> null;
-        });
         Map<String, List<String>> headers = rfc6455();
         headers.put("sec-websocket-protocol", List.of("other"));
-        List<String> kinds = new ArrayList<>();
-        kinds.add(((Refusal) checkRfc6455(headers, strict, 0)).kind());
-        headers.put("origin", List.of("https://app.example"));
-        kinds.add(((Refusal) checkRfc6455(headers, strict, 0)).kind());
-        headers.put("sec-websocket-protocol", List.of("chat"));
-        kinds.add(((Refusal) checkRfc6455(headers, strict, 0)).kind());
-        assertEquals(List.of("origin", "subprotocol", "capacity"), kinds);
+        assertRulesInOrder(headers, wrong -> checkRfc6455(wrong, STRICT, 0));
     }
 }

@@ -238,9 +238,7 @@ public final class Container {
             if (line.startsWith("LISTENING ")) {
                 int port = Integer.parseInt(line.substring("LISTENING ".length()).trim());
                 started.complete(port);
-                Thread copier = new Thread(() -> copy(out, logFile, replies), "container-log");
-                copier.setDaemon(true);
-                copier.start();
+                Daemon.start("container-log", () -> copy(out, logFile, replies));
                 return port;
             }
         }

@@ -61,9 +61,7 @@ public final class FreezingProxy implements AutoCloseable {
     public FreezingProxy(int target) throws IOException {
         this.target = target;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(this::accept, "freezing-proxy-" + listener.getLocalPort());
-        acceptor.setDaemon(true);
-        acceptor.start();
+        Daemon.start("freezing-proxy-" + listener.getLocalPort(), this::accept);
     }
 
     public int port() {
@@ -95,15 +93,13 @@ public final class FreezingProxy implements AutoCloseable {
     }
 
     private static void start(Io io) {
-        Thread thread = new Thread(() -> {
+        Daemon.start("freezing-proxy-pipe", () -> {
             try {
                 io.run();
             } catch (IOException e) {
                 // the connection ended
             }
-        }, "freezing-proxy-pipe");
-        thread.setDaemon(true);
-        thread.start();
+        });
     }
 
     @Override

@@ -1,8 +1,10 @@
 package io.github.hixie76.testing;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
@@ -14,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 
 /**
  * An RFC 6455 client for tests: the JDK's {@link java.net.http.WebSocket} (a client nobody
@@ -41,19 +44,27 @@ public final class JdkWebSocketClient implements AutoCloseable {
         this.listener = listener;
     }
 
-    /** Opens a connection; origin null sends none. A refused handshake throws with its status. */
+    /** Opens a connection; origin null sends none. A refused handshake throws {@link Refused}. */
     public static JdkWebSocketClient connect(URI uri, String origin, Duration deadline) throws IOException {
-        Listener listener = new Listener();
-        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(deadline);
-        if (origin != null) {
-            builder.header("Origin", origin);
-        }
+        return connect(uri, deadline, false, builder -> origin == null ? builder : builder.header("Origin", origin));
+    }
+
+    /**
+     * Opens a connection with what {@code options} sets on the JDK's builder (headers,
+     * subprotocols offered). {@code paused}: the client asks for no message until
+     * {@link #request} does, so the server's writes back up. A refused handshake throws
+     * {@link Refused}.
+     */
+    public static JdkWebSocketClient connect(URI uri, Duration deadline, boolean paused,
+            UnaryOperator<WebSocket.Builder> options) throws IOException {
+        Listener listener = new Listener(paused);
+        WebSocket.Builder builder = options.apply(HTTP.newWebSocketBuilder().connectTimeout(deadline));
         try {
             WebSocket socket = builder.buildAsync(uri, listener).get(deadline.toMillis(), TimeUnit.MILLISECONDS);
             return new JdkWebSocketClient(socket, listener);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof WebSocketHandshakeException refused) {
-                throw new Refused(uri, refused.getResponse().statusCode(), String.valueOf(refused.getResponse().body()));
+                throw new Refused(uri, refused.getResponse());
             }
             throw new IOException("RFC 6455 connection to " + uri + " failed: " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
@@ -64,18 +75,34 @@ public final class JdkWebSocketClient implements AutoCloseable {
         }
     }
 
-    /** A refused opening handshake: the HTTP status the server answered. */
+    /** A refused opening handshake: the server's HTTP answer. */
     public static final class Refused extends IOException {
-        private final int status;
+        private final transient HttpResponse<?> response;
 
-        Refused(URI uri, int status, String body) {
-            super("RFC 6455 handshake with " + uri + " refused with " + status + (body.isEmpty() ? "" : ": " + body));
-            this.status = status;
+        Refused(URI uri, HttpResponse<?> response) {
+            super("RFC 6455 handshake with " + uri + " refused with " + response.statusCode()
+                    + (String.valueOf(response.body()).isEmpty() ? "" : ": " + response.body()));
+            this.response = response;
         }
 
         public int status() {
-            return status;
+            return response.statusCode();
         }
+
+        /** The response body: the server's reason. */
+        public String body() {
+            return String.valueOf(response.body());
+        }
+    }
+
+    /** The subprotocol the server agreed to, or "" for none. */
+    public String subprotocol() {
+        return socket.getSubprotocol();
+    }
+
+    /** Asks for {@code n} more messages; only a {@code paused} client needs it. */
+    public void request(long n) {
+        socket.request(n);
     }
 
     /** Sends one whole text message, waiting until the JDK has written it. */
@@ -93,12 +120,15 @@ public final class JdkWebSocketClient implements AutoCloseable {
         await(socket.sendClose(code, reason), deadline, "sending a close frame");
     }
 
-    /** The next whole text message, or null once the server closed; throws when neither came in time. */
+    /**
+     * The next whole text message, or null once the server closed; throws
+     * {@link SocketTimeoutException} when neither came in time.
+     */
     public String awaitMessage(Duration deadline) throws IOException {
         try {
             Object next = listener.events.poll(deadline.toMillis(), TimeUnit.MILLISECONDS);
             if (next == null) {
-                throw new IOException("no message and no close within " + deadline.toMillis() + " ms");
+                throw new SocketTimeoutException("no message and no close within " + deadline.toMillis() + " ms");
             }
             if (next instanceof String text) {
                 return text;
@@ -161,6 +191,16 @@ public final class JdkWebSocketClient implements AutoCloseable {
         final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
         final CompletableFuture<Close> closed = new CompletableFuture<>();
         private final StringBuilder partial = new StringBuilder();
+        private final boolean paused;
+
+        Listener(boolean paused) {
+            this.paused = paused;
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            requestNext(webSocket);
+        }
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
@@ -169,14 +209,14 @@ public final class JdkWebSocketClient implements AutoCloseable {
                 events.add(partial.toString());
                 partial.setLength(0);
             }
-            webSocket.request(1);
+            requestNext(webSocket);
             return null;
         }
 
         @Override
         public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
             events.add("<binary " + data.remaining() + " bytes>");
-            webSocket.request(1);
+            requestNext(webSocket);
             return null;
         }
 
@@ -191,6 +231,12 @@ public final class JdkWebSocketClient implements AutoCloseable {
         public void onError(WebSocket webSocket, Throwable error) {
             closed.completeExceptionally(error);
             events.add(END);
+        }
+
+        private void requestNext(WebSocket webSocket) {
+            if (!paused) {
+                webSocket.request(1);
+            }
         }
     }
 }

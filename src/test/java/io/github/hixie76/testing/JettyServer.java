@@ -145,6 +145,25 @@ public final class JettyServer implements BeforeAllCallback, AfterEachCallback, 
         }
     }
 
+    /**
+     * For a server made inside one test: starts it, runs {@code test} against it, and stops it
+     * whatever happened.
+     */
+    public void runWith(ServerTest test) throws Exception {
+        beforeAll(null);
+        try {
+            test.run(this);
+        } finally {
+            afterAll(null);
+        }
+    }
+
+    /** What a test does with a server it made: {@link #runWith}. */
+    @FunctionalInterface
+    public interface ServerTest {
+        void run(JettyServer server) throws Exception;
+    }
+
     /** The plain (ws) connector's port. */
     public int port() {
         return ((ServerConnector) started().getConnectors()[0]).getLocalPort();

@@ -49,16 +49,12 @@ class JettyServerTest {
 
     @Test
     void closesItsClientsWithTheClosingHandshakeAfterEachTest() throws Exception {
-        JettyServer server = JettyServer.endpoints(Map.of("/echo", EchoEndpoint.class), Map.of());
-        server.beforeAll(null);
-        try {
+        JettyServer.endpoints(Map.of("/echo", EchoEndpoint.class), Map.of()).runWith(server -> {
             Hixie76Client client = server.connect("/echo");
             server.afterEach(null);
             assertTrue(client.closeReceived(), "the server answered the client's FF 00");
             assertThrows(IOException.class, () -> client.send("after the test"));
-        } finally {
-            server.afterAll(null);
-        }
+        });
     }
 
     @Test
@@ -78,13 +74,9 @@ class JettyServerTest {
 
     @Test
     void saysHowToGetTls() throws Exception {
-        JettyServer plain = JettyServer.endpoints(Map.of("/echo", EchoEndpoint.class), Map.of());
-        plain.beforeAll(null);
-        try {
+        JettyServer.endpoints(Map.of("/echo", EchoEndpoint.class), Map.of()).runWith(plain -> {
             IllegalStateException noTls = assertThrows(IllegalStateException.class, plain::tlsPort);
             assertEquals("no TLS connector: create the extension with withTls()", noTls.getMessage());
-        } finally {
-            plain.afterAll(null);
-        }
+        });
     }
 }

@@ -48,9 +48,7 @@ public final class RecordingProxy implements Closeable {
     private RecordingProxy(URI target) throws IOException {
         this.target = target;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(this::accept, "recording-proxy-accept-" + listener.getLocalPort());
-        acceptor.setDaemon(true);
-        acceptor.start();
+        Daemon.start("recording-proxy-accept-" + listener.getLocalPort(), this::accept);
     }
 
     /** A proxy to the host and port of {@code target} (a ws:// URI). */
@@ -182,7 +180,7 @@ public final class RecordingProxy implements Closeable {
 
         private static void relay(Socket from, Socket to, ByteArrayOutputStream record, CompletableFuture<End> ended,
                 CompletableFuture<Void> passEndOn, String name) {
-            Thread thread = new Thread(() -> {
+            Daemon.start(name, () -> {
                 byte[] buffer = new byte[16 * 1024];
                 boolean forwarding = true;
                 try {
@@ -214,9 +212,7 @@ public final class RecordingProxy implements Closeable {
                         closeQuietly(to);
                     }
                 });
-            }, name);
-            thread.setDaemon(true);
-            thread.start();
+            });
         }
 
         /** The request or response head the given bytes start with, up to the blank line (ISO-8859-1). */

@@ -1,8 +1,10 @@
-package io.github.hixie76.bench;
+package io.github.hixie76.testing;
 
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.java_websocket.WebSocket;
 import org.java_websocket.drafts.Draft;
@@ -11,18 +13,23 @@ import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.server.WebSocketServer;
 
 /**
- * A peer of the benchmark: Java-WebSocket 1.3.4's {@code Draft_76} server (its client has bugs,
- * its server speaks -76 to a browser-style request), with {@code /echo} and {@code /chat}
- * (broadcast to every open {@code /chat} connection) as its own examples write them. Its
- * lost-connection pings are off: -76 has no ping, and idle connections must stay.
+ * Java-WebSocket 1.3.4's {@code Draft_76} server (its client has bugs, its server speaks -76 to
+ * a browser-style request), with {@code /echo} and {@code /chat} (broadcast to every open
+ * {@code /chat} connection) as its own examples write them: a peer of the benchmark and of
+ * ThirdPartyServersIT. Its lost-connection pings are off: -76 has no ping, and idle
+ * connections must stay.
  *
  * <p>Thread-safe: Java-WebSocket calls back on its decoder threads.
  */
-final class JavaWebSocketServer implements AutoCloseable {
+public final class JavaWebSocketServer implements AutoCloseable {
 
+    private final BlockingQueue<String> closes = new LinkedBlockingQueue<>();
+    private final boolean recordCloses;
     private final WebSocketServer server;
 
-    JavaWebSocketServer() throws Exception {
+    /** {@code recordCloses}: keep how the application saw each close, for {@link #closes} (not in a benchmark). */
+    public JavaWebSocketServer(boolean recordCloses) throws InterruptedException {
+        this.recordCloses = recordCloses;
         CountDownLatch started = new CountDownLatch(1);
         server = new WebSocketServer(new InetSocketAddress("127.0.0.1", 0), List.<Draft>of(new Draft_76())) {
             @Override
@@ -31,6 +38,9 @@ final class JavaWebSocketServer implements AutoCloseable {
 
             @Override
             public void onClose(WebSocket conn, int code, String reason, boolean remote) {
+                if (recordCloses) {
+                    closes.add(code + " " + reason);
+                }
             }
 
             @Override
@@ -62,12 +72,21 @@ final class JavaWebSocketServer implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return server.getPort();
     }
 
+    /** How the application saw each close, "code reason", in order, when it records them. */
+    public BlockingQueue<String> closes() {
+        return closes;
+    }
+
     @Override
-    public void close() throws Exception {
-        server.stop(1000);
+    public void close() {
+        try {
+            server.stop(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
