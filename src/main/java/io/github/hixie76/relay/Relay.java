@@ -96,6 +96,7 @@ public final class Relay implements AutoCloseable {
             opening.thenAccept(WebSocket::abort);
             return refused(backend, 503, "backend-failed", "the server is stopping", e);
         }
+        endpoint.attach(socket); // the listener's onOpen may not have run yet
         if (subprotocol != null && !subprotocol.equals(socket.getSubprotocol())) {
             endpoint.abandon();
             return refused(backend, 502, "backend-subprotocol", "the backend agreed no subprotocol '" + subprotocol

@@ -90,6 +90,13 @@ public final class RelayEndpoint implements Endpoint {
         return listener;
     }
 
+    /** The backend connection, once the JDK has opened it (its listener's onOpen says the same). */
+    void attach(WebSocket socket) {
+        synchronized (this) {
+            backend = socket;
+        }
+    }
+
     /** The backend accepted; a client that has not opened its session by {@code timeout} never will. */
     void expectClientWithin(Duration timeout) {
         synchronized (this) {
