@@ -118,6 +118,9 @@ public final class Relay implements AutoCloseable {
             return refused(backend, 504, "backend-timeout", "the backend did not accept the WebSocket connection"
                     + " within " + connectTimeout.toMillis() + " ms", cause);
         }
+        if (cause instanceof IllegalArgumentException) { // the JDK refuses some headers this way, not at header()
+            return refused(backend, 502, "backend-failed", "the relay could not open its backend connection", cause);
+        }
         if (cause instanceof ConnectException) {
             return refused(backend, 502, "backend-unreachable", "the backend is unreachable (connection refused)",
                     cause);

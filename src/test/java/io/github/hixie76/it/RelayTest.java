@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,8 @@ class RelayTest {
 
     /** A listener that takes connections (the kernel's backlog) and never answers: for the connect timeout. */
     private static final ServerSocket SILENT = silentListener();
+    /** An RFC 6455 server that accepts one handshake at a time and then never reads. */
+    private static final StalledBackend STALLED = new StalledBackend();
     /** A port nothing listens on. */
     private static final int CLOSED_PORT = closedPort();
 
@@ -74,6 +77,8 @@ class RelayTest {
             Hixie76Servlet.register(servletContext, "/legacy/flow", "/chat", EndpointConfig.builder()
                     .maxOutboundBytes(FLOW_OUTBOUND).maxMessageSize(8 << 10).build());
             Hixie76Filter.register(servletContext, "/chat", Hixie76Filter.SAME_URL, EndpointConfig.DEFAULTS);
+            Hixie76Servlet.register(servletContext, "/legacy/stalled", "ws://127.0.0.1:" + STALLED.port() + "/",
+                    EndpointConfig.builder().maxOutboundBytes(FLOW_OUTBOUND).build());
         });
         JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
             container.addEndpoint(RelayBackend.Chat.class);
@@ -98,6 +103,7 @@ class RelayTest {
     @AfterAll
     static void closeSilent() throws IOException {
         SILENT.close();
+        STALLED.close();
     }
 
     // ---- traffic
@@ -268,6 +274,27 @@ class RelayTest {
         assertFalse(client.closeReceived());
     }
 
+    @Test
+    void aBackendThatDoesNotReadEndsBothOnceItsQueueIsFull() throws Exception {
+        EndpointMetricsMXBean stalled = metrics("/legacy/stalled");
+        Hixie76Client client = SERVER.connect("/legacy/stalled");
+        String message = "m".repeat(8 << 10);
+        boolean closed = false;
+        // 64 MiB at most: more than the backend's socket buffers and the 64 KiB queue together
+        for (int i = 0; i < 8 << 10 && !closed; i++) {
+            try {
+                client.send(message);
+            } catch (IOException e) {
+                closed = true; // the relay closed the connection while this client was still sending
+            }
+            closed = closed || stalled.getConnectionsDropped().containsKey("backend-queue");
+        }
+        Await.until("the backend-queue drop counted", DEADLINE,
+                () -> stalled.getConnectionsDropped().getOrDefault("backend-queue", 0L) == 1L);
+        Await.until("the client's connection ended", DEADLINE, () -> stalled.getConnections() == 0);
+        Await.until("the stalled backend's connection aborted", DEADLINE, STALLED::peerGone);
+    }
+
     // ---- the application's stop
 
     @Test
@@ -305,6 +332,82 @@ class RelayTest {
         List<String> values = headers.get(name);
         assertTrue(values != null && !values.isEmpty(), name + " not forwarded; got " + headers.keySet());
         return String.join(", ", values);
+    }
+
+    /**
+     * Answers one RFC 6455 opening handshake (RFC 6455 §4.2.2) and then reads nothing: what the
+     * relay sends piles up in its queue. Knows when the relay has gone.
+     */
+    private static final class StalledBackend implements AutoCloseable {
+        private final ServerSocket listener = silentListener();
+        private volatile java.net.Socket accepted;
+
+        StalledBackend() {
+            Thread thread = new Thread(this::serve, "stalled-backend");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        int port() {
+            return listener.getLocalPort();
+        }
+
+        private void serve() {
+            try {
+                while (true) {
+                    java.net.Socket socket = listener.accept();
+                    accepted = socket;
+                    java.io.InputStream in = socket.getInputStream();
+                    StringBuilder head = new StringBuilder();
+                    while (!head.toString().endsWith("\r\n\r\n")) {
+                        int b = in.read();
+                        if (b < 0) {
+                            break;
+                        }
+                        head.append((char) b);
+                    }
+                    java.util.regex.Matcher key = java.util.regex.Pattern
+                            .compile("(?im)^Sec-WebSocket-Key:\\s*(\\S+)").matcher(head);
+                    if (!key.find()) {
+                        socket.close();
+                        continue;
+                    }
+                    byte[] digest = java.security.MessageDigest.getInstance("SHA-1").digest(
+                            (key.group(1) + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.ISO_8859_1));
+                    socket.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                            + "Connection: Upgrade\r\nSec-WebSocket-Accept: "
+                            + java.util.Base64.getEncoder().encodeToString(digest) + "\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                }
+            } catch (IOException | java.security.NoSuchAlgorithmException e) {
+                // closed after the tests
+            }
+        }
+
+        /** Whether the relay closed (or reset) the last connection: a read now sees its end, the stalled bytes drained. */
+        boolean peerGone() {
+            java.net.Socket socket = accepted;
+            if (socket == null) {
+                return false;
+            }
+            try {
+                socket.setSoTimeout(1);
+                byte[] buffer = new byte[1 << 16];
+                while (socket.getInputStream().read(buffer) >= 0) {
+                    // drain what the relay sent before it went
+                }
+                return true;
+            } catch (java.net.SocketTimeoutException e) {
+                return false;
+            } catch (IOException e) {
+                return true; // reset
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            listener.close();
+        }
     }
 
     private static ServerSocket silentListener() {
