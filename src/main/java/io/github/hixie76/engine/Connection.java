@@ -66,6 +66,7 @@ public final class Connection implements Session, FrameSink, Member {
     private Scheduler.Task handshakeTimer;
     private Scheduler.Task closeTimer;
     private Scheduler.Task idleTimer;
+    private boolean closeFrameReceived;
 
     public Connection(Wire wire, Endpoint endpoint, Handshake handshake, long part1, long part2, EndpointContext context) {
         this.wire = wire;
@@ -173,6 +174,7 @@ public final class Connection implements Session, FrameSink, Member {
                 }
             }
             state = State.CLOSE_RECEIVED;
+            closeFrameReceived = true;
         }
         drain();
     }
@@ -226,6 +228,14 @@ public final class Connection implements Session, FrameSink, Member {
     @Override
     public Map<String, Object> attributes() {
         return attributes;
+    }
+
+    /**
+     * Whether the peer sent {@code FF 00} (§1.4) before the connection ended, as opposed to
+     * going away without it: a relay tells its backend which (RFC 6455 1000 or 1001).
+     */
+    public synchronized boolean closeFrameReceived() {
+        return closeFrameReceived;
     }
 
     public synchronized State state() {

@@ -52,6 +52,7 @@ final class EndpointHost {
     private final List<String> protocols;
     private final AtomicBoolean warnedUnavailable = new AtomicBoolean();
     private final Supplier<? extends Endpoint> endpoints;
+    private final EndpointOpener opener;
     private final EndpointConfig config;
     private final SessionGroup group = new SessionGroup(text -> bus().publish(text));
     private final EndpointMetrics metrics;
@@ -71,6 +72,13 @@ final class EndpointHost {
      */
     EndpointHost(String name, String path, ServletContext context, Supplier<? extends Endpoint> endpoints,
             EndpointConfig config, List<String> defaultProtocols, ClusterConfig cluster) {
+        this(name, path, context, endpoints, config, defaultProtocols, cluster, EndpointOpener.of(endpoints));
+    }
+
+    /** {@code opener}: what serves an accepted hixie-76 handshake (a relay's backend), asked before the 101. */
+    EndpointHost(String name, String path, ServletContext context, Supplier<? extends Endpoint> endpoints,
+            EndpointConfig config, List<String> defaultProtocols, ClusterConfig cluster, EndpointOpener opener) {
+        this.opener = opener;
         this.name = name;
         this.path = path;
         this.context = context;
@@ -139,18 +147,23 @@ final class EndpointHost {
         if (uri == null) {
             return;
         }
+        EndpointOpener.Result opened = opener.open(request, agreed.subprotocol(), shared);
+        if (opened.refusal() != null) {
+            refuse(request, response, opened.refusal());
+            return;
+        }
         metrics.accepted(Handshake.HIXIE_76);
-        Endpoint endpoint = endpoints.get();
-        Handshake handshake = RequestCopy.handshake(request, uri, agreed.origin(), agreed.subprotocol(),
-                Handshake.HIXIE_76);
+        Endpoint endpoint = opened.endpoint();
+        String subprotocol = opened.subprotocol();
+        Handshake handshake = RequestCopy.handshake(request, uri, agreed.origin(), subprotocol, Handshake.HIXIE_76);
 
         response.setStatus(HttpServletResponse.SC_SWITCHING_PROTOCOLS);
         response.setHeader("Upgrade", "WebSocket");
         response.setHeader("Connection", "Upgrade");
         response.setHeader("Sec-WebSocket-Origin", agreed.origin());
         response.setHeader("Sec-WebSocket-Location", location);
-        if (agreed.subprotocol() != null) {
-            response.setHeader("Sec-WebSocket-Protocol", agreed.subprotocol());
+        if (subprotocol != null) {
+            response.setHeader("Sec-WebSocket-Protocol", subprotocol);
         }
         Transports.upgrade(request, response,
                 wire -> new Connection(wire, endpoint, handshake, agreed.part1(), agreed.part2(), shared), bodyKey3);
@@ -229,6 +242,7 @@ final class EndpointHost {
         group.snapshot().forEach(Member::shutdown);
         bus.close();
         timer.shutdown();
+        opener.close();
         published.withdraw();
     }
 }

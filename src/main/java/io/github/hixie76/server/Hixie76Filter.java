@@ -14,8 +14,10 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -29,6 +31,9 @@ import java.util.function.Supplier;
  */
 public class Hixie76Filter implements Filter {
 
+    /** The relay target (also as the init-param {@code relay}) meaning the URL the client opened. */
+    public static final String SAME_URL = "";
+
     private final Mount mount;
 
     /** For web.xml: the endpoint and its limits come from init-params. */
@@ -38,7 +43,11 @@ public class Hixie76Filter implements Filter {
 
     /** For code: one endpoint instance per connection from {@code endpoints}, with these limits. */
     public Hixie76Filter(Supplier<? extends Endpoint> endpoints, EndpointConfig config) {
-        this.mount = new Mount(endpoints, config, List.of(Handshake.HIXIE_76));
+        this(new Mount(endpoints, config, List.of(Handshake.HIXIE_76)));
+    }
+
+    private Hixie76Filter(Mount mount) {
+        this.mount = mount;
     }
 
     /** Takes over hixie-76 handshakes on {@code urlPattern}, ahead of the application's own filters. */
@@ -46,6 +55,27 @@ public class Hixie76Filter implements Filter {
             Supplier<? extends Endpoint> endpoints, EndpointConfig config) {
         FilterRegistration.Dynamic registration = Mount.added(
                 context.addFilter(Mount.name(urlPattern), new Hixie76Filter(endpoints, config)), "filter", urlPattern);
+        registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, urlPattern);
+        return registration;
+    }
+
+    /**
+     * Relays hixie-76 handshakes on {@code urlPattern} to {@code target} (as
+     * {@link Hixie76Servlet#register(ServletContext, String, String, EndpointConfig)}, or
+     * {@link #SAME_URL}: the URL the client opened, so that the application's own RFC 6455
+     * endpoint there serves hixie-76 clients too), with a backend connect timeout of 5 s.
+     * RFC 6455 upgrades and plain requests go down the chain unchanged.
+     */
+    public static FilterRegistration.Dynamic register(ServletContext context, String urlPattern, String target,
+            EndpointConfig config) {
+        return register(context, urlPattern, target, config, RelayOpener.DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    /** As {@link #register(ServletContext, String, String, EndpointConfig)}, with this backend connect timeout. */
+    public static FilterRegistration.Dynamic register(ServletContext context, String urlPattern, String target,
+            EndpointConfig config, Duration backendConnectTimeout) {
+        FilterRegistration.Dynamic registration = Mount.added(context.addFilter(Mount.name(urlPattern),
+                new Hixie76Filter(Mount.relay(Objects.requireNonNull(target, "target"), config, backendConnectTimeout))), "filter", urlPattern);
         registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, urlPattern);
         return registration;
     }

@@ -13,7 +13,11 @@ import java.util.Set;
  * <ul>
  * <li>the context-param {@code hixie76.endpoints}: comma-separated {@code path=class} pairs,
  *     for example {@code /chat=com.example.Chat, /echo=com.example.Echo};</li>
- * <li>every {@link Endpoint} class annotated with {@link EndpointPath}.</li>
+ * <li>every {@link Endpoint} class annotated with {@link EndpointPath};</li>
+ * <li>the context-param {@code hixie76.relays}: comma-separated {@code path=target} pairs, each a
+ *     relay to an existing RFC 6455 endpoint, for example {@code /legacy/chat=/chat,
+ *     /ticker=wss://feeds.example.com/ticker} (see {@link Hixie76Servlet#register(ServletContext,
+ *     String, String, EndpointConfig)}).</li>
  * </ul>
  * Each is a {@link Hixie76Servlet} with the application's {@code hixie76.*} context-params as
  * limits. An application that declares neither is left as it is. The container finds this
@@ -25,6 +29,8 @@ public final class Hixie76Initializer implements ServletContainerInitializer {
 
     /** The context-param listing endpoints as {@code path=class} pairs. */
     public static final String ENDPOINTS = "hixie76.endpoints";
+    /** The context-param listing relays as {@code path=target} pairs. */
+    public static final String RELAYS = RelayOpener.RELAYS;
 
     @Override
     public void onStartup(Set<Class<?>> annotated, ServletContext context) throws ServletException {
@@ -47,6 +53,7 @@ public final class Hixie76Initializer implements ServletContainerInitializer {
                 register(context, entry.substring(0, equals).trim(), entry.substring(equals + 1).trim(), config);
             }
         }
+        RelayOpener.registerDeclared(context, config);
         for (Class<?> type : annotated == null ? Set.<Class<?>>of() : annotated) {
             EndpointPath path = type.getAnnotation(EndpointPath.class);
             if (path == null || !Endpoint.class.isAssignableFrom(type)) {

@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
@@ -32,7 +33,11 @@ public class Hixie76Servlet extends HttpServlet {
 
     /** For code: one endpoint instance per connection from {@code endpoints}, with these limits. */
     public Hixie76Servlet(Supplier<? extends Endpoint> endpoints, EndpointConfig config) {
-        this.mount = new Mount(endpoints, config, EndpointConfig.PROTOCOLS);
+        this(new Mount(endpoints, config, EndpointConfig.PROTOCOLS));
+    }
+
+    private Hixie76Servlet(Mount mount) {
+        this.mount = mount;
     }
 
     /**
@@ -53,6 +58,29 @@ public class Hixie76Servlet extends HttpServlet {
     public static ServletRegistration.Dynamic register(ServletContext context, String path,
             Class<? extends Endpoint> type, EndpointConfig config) {
         return register(context, path, EndpointClasses.newInstances(type), config);
+    }
+
+    /**
+     * Registers a relay at {@code path}: hixie-76 clients there are connected to {@code target},
+     * an existing RFC 6455 endpoint (an absolute {@code ws://} or {@code wss://} URI, or a path
+     * beginning with {@code /} in this context, reached through the connector that took the
+     * request), with these limits and a backend connect timeout of 5 s. IllegalArgumentException
+     * for a bad target.
+     */
+    public static ServletRegistration.Dynamic register(ServletContext context, String path, String target,
+            EndpointConfig config) {
+        return register(context, path, target, config, RelayOpener.DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    /** As {@link #register(ServletContext, String, String, EndpointConfig)}, with this backend connect timeout. */
+    public static ServletRegistration.Dynamic register(ServletContext context, String path, String target,
+            EndpointConfig config, Duration backendConnectTimeout) {
+        Mount relay = Mount.relay(java.util.Objects.requireNonNull(target, "target"), config, backendConnectTimeout);
+        ServletRegistration.Dynamic registration = Mount.added(
+                context.addServlet(Mount.name(path), new Hixie76Servlet(relay)), "servlet", path);
+        registration.setLoadOnStartup(1);
+        registration.addMapping(path);
+        return registration;
     }
 
     @Override

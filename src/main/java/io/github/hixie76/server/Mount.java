@@ -1,13 +1,16 @@
 package io.github.hixie76.server;
 
 import io.github.hixie76.api.Endpoint;
+import io.github.hixie76.api.Handshake;
 import io.github.hixie76.cluster.ClusterConfig;
+import io.github.hixie76.relay.RelayTarget;
 import jakarta.servlet.Registration;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Function;
@@ -23,6 +26,10 @@ final class Mount {
     private final Supplier<? extends Endpoint> endpoints;
     private final EndpointConfig config;
     private final List<String> defaultProtocols;
+    /** A relay's target (null with {@link #relay}: the URL the client opened), and whether this is one. */
+    private final RelayTarget target;
+    private final boolean relay;
+    private final Duration backendConnectTimeout;
     private volatile EndpointHost host;
 
     /**
@@ -30,9 +37,26 @@ final class Mount {
      * {@link #init}. {@code defaultProtocols}: what is served when the config names none.
      */
     Mount(Supplier<? extends Endpoint> endpoints, EndpointConfig config, List<String> defaultProtocols) {
+        this(endpoints, config, defaultProtocols, null, false, null);
+    }
+
+    private Mount(Supplier<? extends Endpoint> endpoints, EndpointConfig config, List<String> defaultProtocols,
+            RelayTarget target, boolean relay, Duration backendConnectTimeout) {
         this.endpoints = endpoints;
         this.config = config;
         this.defaultProtocols = defaultProtocols;
+        this.target = target;
+        this.relay = relay;
+        this.backendConnectTimeout = backendConnectTimeout;
+    }
+
+    /**
+     * A relay to {@code target} ({@link RelayTarget#parse}; empty: the URL the client opened),
+     * with these limits and backend connect timeout. IllegalArgumentException for a bad target.
+     */
+    static Mount relay(String target, EndpointConfig config, Duration backendConnectTimeout) {
+        return new Mount(null, config, List.of(Handshake.HIXIE_76), target.isBlank() ? null : RelayTarget.parse(target),
+                true, backendConnectTimeout);
     }
 
     /**
@@ -49,6 +73,10 @@ final class Mount {
             throws ServletException {
         String path = mappings == null || mappings.isEmpty() ? name : mappings.stream().sorted().findFirst().get();
         try {
+            if (relay) {
+                host = relayHost(name, path, context, target, config, backendConnectTimeout);
+                return;
+            }
             ClusterConfig cluster = ClusterConfig.from(withContext(context, initParameter));
             host = endpoints != null
                     ? new EndpointHost(name, path, context, endpoints, config, defaultProtocols, cluster)
@@ -69,13 +97,34 @@ final class Mount {
     private EndpointHost fromParameters(String name, String path, ServletContext context,
             Function<String, String> parameter, ClusterConfig cluster) {
         String className = parameter.apply("endpoint");
+        String relayTarget = parameter.apply(RelayOpener.RELAY);
+        if ((className == null || className.isBlank()) && relayTarget != null) {
+            return relayHost(name, path, context, relayTarget.isBlank() ? null : RelayTarget.parse(relayTarget),
+                    EndpointConfig.fromParameters(withContext(context, parameter)),
+                    RelayOpener.connectTimeout(withContext(context, parameter)));
+        }
         if (className == null || className.isBlank()) {
-            throw new IllegalArgumentException(name + ": parameter 'endpoint' must name an Endpoint class");
+            throw new IllegalArgumentException(name + ": parameter 'endpoint' must name an Endpoint class"
+                    + " (or 'relay' a target)");
         }
         EndpointConfig config = EndpointConfig.fromParameters(withContext(context, parameter));
         return new EndpointHost(name, path, context,
                 EndpointClasses.newInstances(EndpointClasses.load(context, className.trim())), config, defaultProtocols,
                 cluster);
+    }
+
+    /**
+     * A relay serves hixie-76 clients only: RFC 6455 ones connect to its target themselves. Its
+     * sessions never broadcast, so it has no cluster bus.
+     */
+    private static EndpointHost relayHost(String name, String path, ServletContext context, RelayTarget target,
+            EndpointConfig config, Duration backendConnectTimeout) {
+        if (config.protocols().contains(Handshake.RFC_6455)) {
+            throw new IllegalArgumentException("a relay serves hixie-76 only; RFC 6455 clients connect to its target");
+        }
+        return new EndpointHost(name, path, context, () -> {
+            throw new IllegalStateException("a relay makes its endpoints when its backend accepts");
+        }, config, List.of(Handshake.HIXIE_76), null, new RelayOpener(name, target, backendConnectTimeout));
     }
 
     /** The name of what {@code register} adds for {@code path}. */

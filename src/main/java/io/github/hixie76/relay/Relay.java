@@ -1,0 +1,154 @@
+package io.github.hixie76.relay;
+
+import io.github.hixie76.engine.EndpointContext;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One relay: hixie-76 clients of one path bridged to an RFC 6455 backend through the JDK's
+ * {@link java.net.http.WebSocket}. Owns the {@link HttpClient} its backend connections share
+ * and the threads that client runs on, and the backend connect timeout. {@link #open} opens the
+ * backend connection for a handshake the edge accepted, before the client is answered, and
+ * waits for it no longer than the connect timeout. Thread-safe.
+ */
+public final class Relay implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Relay.class.getName());
+
+    private final String name;
+    private final Duration connectTimeout;
+    private final ExecutorService executor;
+    private final HttpClient client;
+
+    /**
+     * @param name what the logs call it (the servlet or filter name)
+     */
+    public Relay(String name, Duration connectTimeout) {
+        if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+            throw new IllegalArgumentException("backendConnectTimeoutMs must be > 0");
+        }
+        this.name = name;
+        this.connectTimeout = connectTimeout;
+        AtomicInteger threads = new AtomicInteger();
+        this.executor = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "hixie76-relay-" + name + "-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.client = HttpClient.newBuilder().connectTimeout(connectTimeout).executor(executor).build();
+    }
+
+    /** The backend connect timeout. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /**
+     * Opens the backend connection for one client: {@code headers} are sent as they are (the
+     * JDK refuses Host, Connection, Upgrade, Content-Length, Expect and the Sec-WebSocket-*
+     * fields: those it writes itself), {@code subprotocol} (null: none) is offered. Returns,
+     * within the connect timeout, the endpoint for the client's session or why the client is
+     * refused. A backend that agrees no subprotocol when the client asked for one is refused
+     * (502): hixie-76 has no way to tell the client it got none (§5.2 echoes what it asked).
+     * {@code shared}: the client endpoint's limits (which the backend side keeps too: the size
+     * of a message, the bytes waiting for either side, the close timeout), counters and timers.
+     */
+    public Opening open(URI backend, Map<String, String> headers, String subprotocol, EndpointContext shared) {
+        RelayEndpoint endpoint = new RelayEndpoint(name, backend, shared.limits(), shared.scheduler(), shared.counters());
+        WebSocket.Builder builder = client.newWebSocketBuilder().connectTimeout(connectTimeout);
+        headers.forEach(builder::header);
+        if (subprotocol != null) {
+            builder.subprotocols(subprotocol);
+        }
+        CompletableFuture<WebSocket> opening;
+        try {
+            opening = builder.buildAsync(backend, endpoint.backendListener());
+        } catch (IllegalArgumentException e) {
+            return refused(backend, 502, "backend-failed", "the relay could not open its backend connection", e);
+        }
+        WebSocket socket;
+        try {
+            socket = opening.get(connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            opening.thenAccept(WebSocket::abort); // too late: nobody waits for it
+            return refused(backend, 504, "backend-timeout", "the backend did not accept the WebSocket connection"
+                    + " within " + connectTimeout.toMillis() + " ms", e);
+        } catch (ExecutionException e) {
+            return refusal(backend, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            opening.thenAccept(WebSocket::abort);
+            return refused(backend, 503, "backend-failed", "the server is stopping", e);
+        }
+        endpoint.attach(socket); // the listener's onOpen may not have run yet
+        if (subprotocol != null && !subprotocol.equals(socket.getSubprotocol())) {
+            endpoint.abandon();
+            return refused(backend, 502, "backend-subprotocol", "the backend agreed no subprotocol '" + subprotocol
+                    + "'", null);
+        }
+        endpoint.expectClientWithin(shared.limits().handshakeTimeout().plus(shared.limits().closeTimeout()));
+        String agreed = socket.getSubprotocol();
+        return new Opening.Opened(endpoint, agreed == null || agreed.isEmpty() ? null : agreed);
+    }
+
+    /** What the client is told when the JDK could not open the backend connection. */
+    private Opening refusal(URI backend, Throwable cause) {
+        if (cause instanceof WebSocketHandshakeException refused) {
+            int status = refused.getResponse().statusCode();
+            return refused(backend, 502, "backend-refused", "the backend refused the WebSocket handshake with "
+                    + status, cause);
+        }
+        if (cause instanceof HttpConnectTimeoutException || cause instanceof HttpTimeoutException) {
+            return refused(backend, 504, "backend-timeout", "the backend did not accept the WebSocket connection"
+                    + " within " + connectTimeout.toMillis() + " ms", cause);
+        }
+        if (cause instanceof IllegalArgumentException) { // the JDK refuses some headers this way, not at header()
+            return refused(backend, 502, "backend-failed", "the relay could not open its backend connection", cause);
+        }
+        if (cause instanceof ConnectException) {
+            return refused(backend, 502, "backend-unreachable", "the backend is unreachable (connection refused)",
+                    cause);
+        }
+        String what = cause instanceof IOException ? "failed" : "could not be opened";
+        return refused(backend, 502, "backend-unreachable", "the backend connection " + what + ": "
+                + cause.getClass().getSimpleName(), cause);
+    }
+
+    private Opening refused(URI backend, int status, String kind, String reason, Throwable cause) {
+        LOG.log(Level.DEBUG, "{0}: backend {1}: {2} ({3})", name, backend, reason, cause);
+        return new Opening.Refused(status, kind, reason);
+    }
+
+    /**
+     * The application is stopping: the threads of the JDK client end once the closing
+     * handshakes already started are done. Open sessions are closed by the endpoint's session
+     * group first, and their backends with them (1001). The JDK client's selector thread ends
+     * when the client is collected (JDK 17 has no {@code HttpClient.close}; JDK 21's waits for
+     * open WebSockets, which a stopping application must not).
+     */
+    @Override
+    public void close() {
+        executor.shutdown();
+    }
+
+    @Override
+    public String toString() {
+        return "Relay[" + name + "]";
+    }
+}

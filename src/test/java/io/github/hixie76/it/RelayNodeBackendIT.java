@@ -1,0 +1,179 @@
+package io.github.hixie76.it;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.github.hixie76.client.Hixie76Client;
+import io.github.hixie76.server.EndpointConfig;
+import io.github.hixie76.server.Hixie76Servlet;
+import io.github.hixie76.testing.JettyServer;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A relay to a backend that is not Java: Node's ws (src/test/peers/ws, installed from its lock
+ * file with npm) as an absolute {@code ws://} target, hixie-76 clients on the in-process
+ * harness. Text both ways, the forwarded headers as ws sees them, its close as FF 00, the
+ * client's FF 00 as 1000, its binary message as 1008 and FF 00.
+ */
+class RelayNodeBackendIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Path PEERS_HOME = Path.of("src/test/peers");
+
+    private static Process node;
+    private static final BlockingQueue<String> NODE_LINES = new LinkedBlockingQueue<>();
+    private static JettyServer relays;
+
+    @BeforeAll
+    static void start() throws Exception {
+        int port = startNode();
+        relays = JettyServer.custom(() -> {
+            Server server = new Server();
+            ServerConnector connector = new ServerConnector(server);
+            connector.setHost("127.0.0.1");
+            server.addConnector(connector);
+            ServletContextHandler context = new ServletContextHandler("/");
+            context.addServletContainerInitializer((classes, servletContext) -> Hixie76Servlet.register(servletContext,
+                    "/node", "ws://127.0.0.1:" + port + "/", EndpointConfig.DEFAULTS));
+            server.setHandler(context);
+            return server;
+        });
+        relays.beforeAll(null);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (relays != null) {
+            relays.afterAll(null);
+        }
+        if (node != null) {
+            node.getOutputStream().close(); // the server ends with its standard input
+            if (!node.waitFor(10, TimeUnit.SECONDS)) {
+                node.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void textGoesBothWays() throws Exception {
+        Hixie76Client client = relays.connect("/node");
+        client.send("hello ✓");
+        assertEquals("ws: hello ✓", client.awaitMessage(WAIT));
+        client.send("again");
+        assertEquals("ws: again", client.awaitMessage(WAIT));
+    }
+
+    @Test
+    void wsSeesTheForwardedHeaders() throws Exception {
+        Hixie76Client client = relays.connect(relays.uri("/node"),
+                Hixie76Client.Options.builder().origin("http://legacy.example").build());
+        client.send("headers");
+        String seen = client.awaitMessage(WAIT);
+        assertTrue(seen.contains("\"origin\":\"http://legacy.example\""), seen);
+        assertTrue(seen.contains("\"x-forwarded-for\":\"127.0.0.1\""), seen);
+        assertTrue(seen.contains("\"x-forwarded-proto\":\"http\""), seen);
+        assertTrue(seen.contains("\"forwarded\":\"for=127.0.0.1;proto=http;host=\\\"127.0.0.1:" + relays.port()
+                + "\\\"\""), seen);
+    }
+
+    @Test
+    void closesMapBothWays() throws Exception {
+        NODE_LINES.clear();
+        Hixie76Client closedByNode = relays.connect("/node");
+        closedByNode.send("close 4000");
+        assertNull(closedByNode.awaitMessage(WAIT));
+        assertTrue(closedByNode.awaitClose(WAIT), "FF 00 for ws's 4000");
+        assertEquals("CLOSED 4000", nextNodeLine());
+
+        Hixie76Client closing = relays.connect("/node");
+        closing.send("x");
+        assertEquals("ws: x", closing.awaitMessage(WAIT));
+        closing.close();
+        assertEquals("CLOSED 1000", nextNodeLine());
+
+        Hixie76Client binary = relays.connect("/node");
+        binary.send("binary");
+        assertTrue(binary.awaitClose(WAIT), "FF 00 for a binary message");
+        assertEquals("CLOSED 1008", nextNodeLine());
+    }
+
+    private static String nextNodeLine() throws InterruptedException {
+        String line = NODE_LINES.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertTrue(line != null, "ws said nothing within " + WAIT);
+        return line;
+    }
+
+    /** Installs ws from the lock file into target/node-ws-peer (npm's cache makes later runs offline) and starts it. */
+    private static int startNode() throws Exception {
+        Path nodeBin = onPath("node");
+        Path npm = onPath("npm");
+        if (nodeBin == null || npm == null) {
+            fail("the ws peer needs Node.js: 'node' and 'npm' must be on the PATH (apt-get install nodejs npm)");
+        }
+        Path source = PEERS_HOME.resolve("ws");
+        Path prefix = Path.of("target/node-ws-peer");
+        Files.createDirectories(prefix);
+        Path lock = prefix.resolve("package-lock.json");
+        boolean installed = Files.isRegularFile(prefix.resolve("node_modules/ws/package.json"))
+                && Files.isRegularFile(lock)
+                && Arrays.equals(Files.readAllBytes(lock), Files.readAllBytes(source.resolve("package-lock.json")));
+        if (!installed) {
+            Files.copy(source.resolve("package.json"), prefix.resolve("package.json"), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(source.resolve("package-lock.json"), lock, StandardCopyOption.REPLACE_EXISTING);
+            Process install = new ProcessBuilder(npm.toString(), "ci", "--prefer-offline", "--no-audit", "--no-fund")
+                    .directory(prefix.toFile()).redirectErrorStream(true)
+                    .redirectOutput(prefix.resolve("npm.log").toFile()).start();
+            if (!install.waitFor(2, TimeUnit.MINUTES) || install.exitValue() != 0) {
+                install.destroyForcibly();
+                fail("npm ci of ws into " + prefix + " failed; see " + prefix.resolve("npm.log").toAbsolutePath());
+            }
+        }
+        node = new ProcessBuilder(nodeBin.toString(), source.resolve("server.js").toString(),
+                prefix.resolve("node_modules").toAbsolutePath().toString()).redirectErrorStream(true).start();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    NODE_LINES.add(line.trim());
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+        }, "ws-peer-output");
+        reader.setDaemon(true);
+        reader.start();
+        String first = nextNodeLine();
+        assertTrue(first.startsWith("LISTENING "), "ws said: " + first);
+        return Integer.parseInt(first.substring("LISTENING ".length()));
+    }
+
+    private static Path onPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            Path candidate = Path.of(dir, program);
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+}
