@@ -13,6 +13,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -55,6 +56,8 @@ final class RedisLink implements AutoCloseable {
     private final Slot<StatefulRedisPubSubConnection<String, String>> subscriber;
     private final Slot<StatefulRedisConnection<String, String>> publisher;
     private final ScheduledFuture<?> watchdog;
+    /** One of the client's computation threads, where every call into Lettuce is made, in order. */
+    private final EventExecutor calls;
     /** The client's threads, all of them ended once {@link #close} returns. */
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
@@ -102,6 +105,7 @@ final class RedisLink implements AutoCloseable {
                     return thread;
                 })
                 .build();
+        this.calls = resources.eventExecutorGroup().next();
         this.uri = RedisURI.create(config.redis().toString());
         this.client = RedisClient.create(resources, uri);
         client.setOptions(options(config.timeout()));
@@ -140,7 +144,7 @@ final class RedisLink implements AutoCloseable {
      */
     void execute(Runnable task) {
         try {
-            resources.eventExecutorGroup().execute(task);
+            calls.execute(task);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // closed: what was still to be published is lost with the application
         }

@@ -72,6 +72,8 @@ class ClusterTest {
         for (ClusterNode node : nodes) {
             Await.until("two sessions open", DEADLINE, () -> node.metrics().getOpenSessions() == 2);
         }
+        // the bus connects in the background: what is broadcast before is for local sessions only
+        awaitConnected(nodes.toArray(ClusterNode[]::new));
         int each = 100;
         for (int k = 0; k < each; k++) {
             for (int n = 0; n < nodes.size(); n++) {
