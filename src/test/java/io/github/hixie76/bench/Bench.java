@@ -22,7 +22,7 @@ import java.util.Map;
  * <p>Each server runs in a JVM of its own ({@link ForkedServer}, {@link ContainerServer}), started
  * afresh for each round; servers alternate in rounds (A B C A B C) so that a machine's drift hits
  * them alike. Phases ({@link Phases}): echo with a window of messages in flight per connection,
- * handshakes, /chat broadcast, heap per idle connection; server CPU per operation from
+ * the same echo through the WAR's relay (jetty and tomcat only), handshakes, /chat broadcast, heap per idle connection; server CPU per operation from
  * /proc/PID/stat. The {@link Report} gives medians and per-round ratios; {@link SvgChart} draws echo.
  */
 public final class Bench {
@@ -33,7 +33,10 @@ public final class Bench {
     /** Every server, in column order, with its label. */
     static final Map<String, String> SERVERS = servers();
 
-    static final List<String> PHASES = List.of("echo", "handshake", "chat", "idle");
+    static final List<String> PHASES = List.of("echo", "relay", "handshake", "chat", "idle");
+
+    /** The servers that deploy the WAR, whose demo relays /relay/echo to /echo: the relay phase's. */
+    static final List<String> CONTAINERS = List.of("jetty", "tomcat");
 
     private static Map<String, String> servers() {
         Map<String, String> servers = new LinkedHashMap<>();
@@ -107,7 +110,7 @@ public final class Bench {
     }
 
     static final String USAGE = """
-            options: --servers raw,jws,netty,jetty,tomcat  --phases echo,handshake,chat,idle  --rounds R (3)
+            options: --servers raw,jws,netty,jetty,tomcat  --phases echo,relay,handshake,chat,idle  --rounds R (3)
               --warmup S (2)  --duration S (5, measured per phase)  --connections C (100, echo)  --window W (4 in flight)
               --size B (64)  --handshake-concurrency N (16)  --receivers R (1000, chat)  --chat-window W (16)
               --idle I (10000)  --client-threads T (1)  --server-jvm-args "-Xmx1g ..."  --svg FILE (echo chart)""";
@@ -144,6 +147,9 @@ public final class Bench {
                         if (server.equals("raw") && !phase.equals("echo")) {
                             continue; // plain TCP has no handshake, no /chat; its heap is not a WebSocket's
                         }
+                        if (phase.equals("relay") && !CONTAINERS.contains(server)) {
+                            continue; // only the WAR has a relay
+                        }
                         for (Map.Entry<Metric, Figure> figure : measure(phases, phase, client, log).entrySet()) {
                             report.put(round, server, figure.getKey(), figure.getValue());
                         }
@@ -163,6 +169,7 @@ public final class Bench {
         try {
             return switch (phase) {
                 case "echo" -> phases.echo();
+                case "relay" -> phases.relayEcho();
                 case "handshake" -> phases.handshakes();
                 case "chat" -> phases.chat();
                 default -> phases.idle();

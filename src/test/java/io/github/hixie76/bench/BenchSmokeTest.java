@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The benchmark runs end to end on a tiny configuration, one round of every server, and reports a
- * figure for every server and phase: a number, or for Netty's echo the failure its decoder is known
+ * figure for every server and phase (the relay's echo on the two containers only): a number, or for Netty's echo the failure its decoder is known
  * for (it truncates frames that arrive split across reads). No timing is asserted.
  */
 class BenchSmokeTest {
@@ -36,7 +36,8 @@ class BenchSmokeTest {
             for (Metric metric : Metric.values()) {
                 Figure figure = report.rounds(server, metric)[0];
                 String where = server + " " + metric + "\n" + log;
-                if (server.equals("raw") && !metric.phase.equals("echo")) {
+                if (server.equals("raw") && !metric.phase.equals("echo")
+                        || metric.phase.equals("relay") && !Bench.CONTAINERS.contains(server)) {
                     assertEquals(null, figure, where);
                     continue;
                 }
@@ -44,7 +45,8 @@ class BenchSmokeTest {
                 boolean knownFailure = server.equals("netty") && !metric.phase.equals("handshake");
                 assertTrue(figure.ok() || knownFailure, where + ": " + figure);
                 if (figure.ok()) {
-                    boolean rate = metric == Metric.ECHO_RATE || metric == Metric.HANDSHAKE_RATE || metric == Metric.CHAT_RATE;
+                    boolean rate = metric == Metric.ECHO_RATE || metric == Metric.RELAY_RATE
+                            || metric == Metric.HANDSHAKE_RATE || metric == Metric.CHAT_RATE;
                     // fairness may be 0 on 4 connections in 1 s; heap may even shrink after GC
                     assertTrue(rate ? figure.value() > 0 : metric == Metric.IDLE_HEAP || figure.value() >= 0, where);
                 }
@@ -57,6 +59,11 @@ class BenchSmokeTest {
             assertTrue(Pattern.matches("\\|.*\\| [0-9][0-9,.]* \\| [0-9][0-9,.]* \\|", row), row);
         }
         assertTrue(markdown.contains("| echo msgs/s ÷ raw TCP echo (the ceiling) |"), markdown);
+        // the relay's cost: its echo ÷ the direct echo of the same round, a number on both containers
+        String relay = markdown.lines().filter(line -> line.startsWith("| relay echo msgs/s ÷ direct echo msgs/s |"))
+                .findFirst().orElseThrow(() -> new AssertionError("relay ratio missing:\n" + markdown));
+        assertTrue(Pattern.matches("\\|.*\\| — \\| — \\| \\*\\*[0-9.]+\\*\\* .* \\| \\*\\*[0-9.]+\\*\\* .* \\|", relay),
+                relay);
         String svg = Files.readString(SVG);
         Bench.SERVERS.values().forEach(label -> assertTrue(svg.contains(label), label + " not in the chart"));
     }

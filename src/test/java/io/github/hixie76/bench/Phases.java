@@ -44,8 +44,24 @@ final class Phases {
 
     /** {@code connections} connections, each keeping {@code window} messages in flight, every echo compared. */
     Map<Metric, Figure> echo() throws Exception {
+        return echo("echo", "/echo", Metric.ECHO_RATE, Metric.ECHO_P50, Metric.ECHO_P99, Metric.FAIRNESS,
+                Metric.ECHO_CPU);
+    }
+
+    /**
+     * The same echo load on the demo's relay {@code /relay/echo}, whose backend is {@code /echo}'s
+     * RFC 6455 side on the same server: each message crosses hixie-76, the relay's JDK client and
+     * the container's jakarta.websocket, and the server's CPU counts both legs.
+     */
+    Map<Metric, Figure> relayEcho() throws Exception {
+        return echo("relay", "/relay/echo", Metric.RELAY_RATE, Metric.RELAY_P50, Metric.RELAY_P99, null,
+                Metric.RELAY_CPU);
+    }
+
+    private Map<Metric, Figure> echo(String phase, String path, Metric rate, Metric p50, Metric p99, Metric fairness,
+            Metric cpu) throws Exception {
         byte[] payload = payload(o.size);
-        byte[] frame = LoadClient.frame(server.uri("/echo"), payload);
+        byte[] frame = LoadClient.frame(server.uri(path), payload);
         LongAdder bad = new LongAdder();
         List<LoadClient.Conn> conns = new CopyOnWriteArrayList<>();
         boolean[] running = {true};
@@ -77,25 +93,28 @@ final class Phases {
                 }
             }
         };
-        client.open(server.uri("/echo"), o.connections, driver);
+        client.open(server.uri(path), o.connections, driver);
         awaitCount(conns::size, o.connections);
         Window window = window(running);
         long lost = client.failures.getAndSet(0);
         if (bad.sum() + lost > 0) {
             String why = bad.sum() + " truncated echoes, " + lost + " connections lost";
-            log.println("echo: failed, " + why);
-            return failed(why, Metric.ECHO_RATE, Metric.ECHO_P50, Metric.ECHO_P99, Metric.FAIRNESS, Metric.ECHO_CPU);
+            log.println(phase + ": failed, " + why);
+            return failed(why, fairness == null ? new Metric[] {rate, p50, p99, cpu}
+                    : new Metric[] {rate, p50, p99, fairness, cpu});
         }
         long messages = conns.stream().mapToLong(c -> c.count).sum();
         long slowest = conns.stream().mapToLong(c -> c.count).min().orElse(0);
         long fastest = conns.stream().mapToLong(c -> c.count).max().orElse(1);
         Map<Metric, Figure> figures = new EnumMap<>(Metric.class);
-        figures.put(Metric.ECHO_RATE, Figure.of(messages / window.seconds()));
-        figures.put(Metric.ECHO_P50, Figure.of(quantile(window.samples(), 0.5) / 1e6));
-        figures.put(Metric.ECHO_P99, Figure.of(quantile(window.samples(), 0.99) / 1e6));
-        figures.put(Metric.FAIRNESS, Figure.of(slowest / (double) Math.max(1, fastest)));
-        figures.put(Metric.ECHO_CPU, Figure.of(window.cpuSeconds() * 1e6 / Math.max(1, messages)));
-        log.println("echo: " + figures);
+        figures.put(rate, Figure.of(messages / window.seconds()));
+        figures.put(p50, Figure.of(quantile(window.samples(), 0.5) / 1e6));
+        figures.put(p99, Figure.of(quantile(window.samples(), 0.99) / 1e6));
+        if (fairness != null) {
+            figures.put(fairness, Figure.of(slowest / (double) Math.max(1, fastest)));
+        }
+        figures.put(cpu, Figure.of(window.cpuSeconds() * 1e6 / Math.max(1, messages)));
+        log.println(phase + ": " + figures);
         return figures;
     }
 

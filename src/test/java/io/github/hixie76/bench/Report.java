@@ -49,6 +49,10 @@ final class Report {
         ECHO_P99("echo", false, "%.2f", o -> "echo latency p99 (ms)"),
         FAIRNESS("echo", true, "%.2f", o -> "echo fairness (slowest connection's round trips ÷ fastest's)"),
         ECHO_CPU("echo", false, "%.1f", o -> "server CPU µs per echoed message"),
+        RELAY_RATE("relay", true, "%,.0f", o -> "relay echo msgs/s (/relay/echo → RFC 6455 /echo, same load)"),
+        RELAY_P50("relay", false, "%.2f", o -> "relay echo latency p50 (ms)"),
+        RELAY_P99("relay", false, "%.2f", o -> "relay echo latency p99 (ms)"),
+        RELAY_CPU("relay", false, "%.1f", o -> "server CPU µs per relayed echo (both legs)"),
         HANDSHAKE_RATE("handshake", true, "%,.0f", o -> "handshakes/s (" + o.handshakeConcurrency
                 + " in parallel, each closed with FF 00)"),
         HANDSHAKE_CPU("handshake", false, "%.0f", o -> "server CPU µs per handshake"),
@@ -139,7 +143,20 @@ final class Report {
                             Metric.ECHO_RATE, round))).collect(Collectors.joining(" | ")))
                     .append(" |\n");
         }
+        relayRatio(out, peers, Metric.RELAY_RATE, Metric.ECHO_RATE, "relay echo msgs/s ÷ direct echo msgs/s");
+        relayRatio(out, peers, Metric.RELAY_P99, Metric.ECHO_P99, "relay echo p99 ÷ direct echo p99");
+        relayRatio(out, peers, Metric.RELAY_CPU, Metric.ECHO_CPU, "relay CPU per echo ÷ direct CPU per echo");
         return out.toString();
+    }
+
+    /** A row of each server's relay figure ÷ its own direct echo figure of the same round. */
+    private void relayRatio(StringBuilder out, List<String> peers, Metric relay, Metric direct, String title) {
+        if (figures.containsKey(relay) && figures.containsKey(direct)) {
+            out.append("| ").append(title).append(" | ")
+                    .append(peers.stream().map(s -> ratioCell(s, relay, round -> value(s, direct, round)))
+                            .collect(Collectors.joining(" | ")))
+                    .append(" |\n");
+        }
     }
 
     private void header(StringBuilder out, String title, List<String> servers) {
