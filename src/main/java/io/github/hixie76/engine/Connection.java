@@ -411,8 +411,10 @@ public final class Connection implements Session, FrameSink, Member {
             dropped = outbound.clear();
         }
         wire.close();
-        IOException closed = new IOException("session " + id + " closed before the message was written");
-        dropped.forEach(done -> done.completeExceptionally(closed));
+        if (!dropped.isEmpty()) {
+            IOException closed = new IOException("session " + id + " closed before the message was written");
+            dropped.forEach(done -> done.completeExceptionally(closed));
+        }
         group.ended(this);
         if (wasOpen) {
             calls.ended(cause);

@@ -95,6 +95,9 @@ public final class Outbound {
 
     /** Empties the queue; returns the futures of the messages that will never be written. */
     public List<CompletableFuture<Void>> clear() {
+        if (frames.isEmpty()) {
+            return List.of();
+        }
         List<CompletableFuture<Void>> dropped = new ArrayList<>();
         for (Frame frame : frames) {
             if (frame.done != null) {
