@@ -101,8 +101,22 @@ public final class Connection implements Session, FrameSink, Member {
 
     // ---- transport events
 
-    /** Bytes from the client; the buffer is not kept. */
+    /**
+     * Bytes from the client; the buffer is not kept. What the callbacks of this read send is
+     * written once the read is handled, in one write per connection ({@link WriteBatch}).
+     */
     public void onData(ByteBuffer in) {
+        WriteBatch batch = WriteBatch.open();
+        try {
+            read(in);
+        } finally {
+            if (batch != null) {
+                batch.close();
+            }
+        }
+    }
+
+    private void read(ByteBuffer in) {
         lastActivity = scheduler.nanoTime();
         counters.received(in.remaining());
         if (key3Length < key3.length) {
@@ -262,7 +276,9 @@ public final class Connection implements Session, FrameSink, Member {
                     + " bytes: the peer is not reading"), "outbound-queue");
             return false;
         }
-        drain();
+        if (!WriteBatch.defer(this)) {
+            drain();
+        }
         return true;
     }
 

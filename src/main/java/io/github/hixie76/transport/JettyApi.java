@@ -149,8 +149,8 @@ final class JettyApi {
         invoke(fillInterested, endPoint, callback);
     }
 
-    void write(Object endPoint, Object callback, ByteBuffer bytes) throws IOException {
-        invoke(write, endPoint, callback, new ByteBuffer[] {bytes});
+    void write(Object endPoint, Object callback, ByteBuffer... buffers) throws IOException {
+        invoke(write, endPoint, callback, buffers);
     }
 
     void close(Object endPoint) throws IOException {

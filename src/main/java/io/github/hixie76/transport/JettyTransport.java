@@ -173,13 +173,20 @@ final class JettyTransport implements Wire, InvocationHandler {
 
     @Override
     public void write(ByteBuffer bytes) throws IOException {
+        write(new ByteBuffer[] {bytes});
+    }
+
+    /** All of them in one {@code EndPoint.write}: Jetty writes them with one gathering write. */
+    @Override
+    public int write(ByteBuffer[] frames) throws IOException {
         writing = true;
         writer = Thread.currentThread();
         try {
-            api.write(endPoint, onWritten, bytes);
+            api.write(endPoint, onWritten, frames);
         } finally {
             writer = null;
         }
+        return frames.length;
     }
 
     @Override
