@@ -319,6 +319,7 @@ public final class Connection implements Session, FrameSink, Member {
             }
             state = State.OPEN;
             cancel(handshakeTimer);
+            handshakeTimer = null; // a cancelled task would otherwise stay on the heap as long as the connection
             outbound.add(ByteBuffer.wrap(answer));
             scheduleIdleCheck(limits.idleTimeout().toNanos());
             group.opened(this);

@@ -24,7 +24,8 @@ public final class Outbound {
     /** Frames handed to the wire in one call at most: a gathering write of small frames, not of a whole backlog. */
     private static final int MAX_GATHERED = 64;
 
-    private final ArrayDeque<Frame> frames = new ArrayDeque<>();
+    /** Small at first: most connections hold a frame or two at a time, and many are idle. */
+    private final ArrayDeque<Frame> frames = new ArrayDeque<>(4);
     private final long limit;
     private long bytes;
     /** Written to the wire and not flushed yet. */

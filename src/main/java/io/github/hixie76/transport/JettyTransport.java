@@ -134,8 +134,10 @@ final class JettyTransport implements Wire, InvocationHandler {
 
     private void onOpen() throws IOException {
         engine = connections.apply(this);
+        connections = null;
         api.setIdleTimeout(endPoint, 0L);
         engine.start(bodyKey3);
+        bodyKey3 = null;
         if (alreadyRead != null) {
             engine.onData(alreadyRead);
             alreadyRead = null;
