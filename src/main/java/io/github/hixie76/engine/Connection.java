@@ -59,6 +59,8 @@ public final class Connection implements Session, FrameSink, Member {
     private final byte[] key3 = new byte[OpeningHandshake.KEY3_LENGTH];
     private int key3Length; // reader thread only
     private volatile long lastActivity;
+    /** The {@link WriteBatch} that will write this connection's queue, if any; WriteBatch's alone. */
+    volatile WriteBatch pendingIn;
 
     // guarded by this
     private State state = State.AWAIT_KEY3;
