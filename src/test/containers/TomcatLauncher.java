@@ -19,7 +19,9 @@ import org.apache.catalina.valves.RemoteIpValve;
  * thread's name, separated by "|"), {@code heap} (HEAP and the bytes of heap in use after full GCs).
  *
  * <p>System property {@code tomcat.maxConnections} raises the connector's limit (Tomcat's
- * default, 8192 connections, after which it stops accepting; the benchmark holds 10,000).
+ * default, 8192 connections, after which it stops accepting; the benchmark holds 10,000), and
+ * {@code tomcat.connector.NAME} sets any other connector property NAME (the benchmark's socket
+ * buffer sizes).
  */
 public class TomcatLauncher {
     public static void main(String[] args) throws Exception {
@@ -32,6 +34,12 @@ public class TomcatLauncher {
         String maxConnections = System.getProperty("tomcat.maxConnections");
         if (maxConnections != null) {
             connector.setProperty("maxConnections", maxConnections);
+        }
+        // -Dtomcat.connector.NAME=VALUE sets the connector property NAME, e.g. socket.appReadBufSize.
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith("tomcat.connector.")) {
+                connector.setProperty(name.substring("tomcat.connector.".length()), System.getProperty(name));
+            }
         }
         tomcat.setConnector(connector);
         // Behind a TLS-terminating proxy (trusted from loopback and private addresses).

@@ -15,7 +15,10 @@ public interface Session extends Broadcaster {
     /**
      * Queues a text message and returns at once. The stage completes when the message has
      * been handed to the container, and fails when the session closes first or its outbound
-     * queue is full (the peer has stopped reading: the connection is then closed).
+     * queue is full (the peer has stopped reading: the connection is then closed). On a
+     * hixie-76 session, what a callback sends while it handles received messages is written
+     * once the bytes read with them are handled, in one write per connection: a callback that
+     * waited for such a stage would wait for itself.
      */
     CompletionStage<Void> send(String text);
 

@@ -59,6 +59,8 @@ public final class Connection implements Session, FrameSink, Member {
     private final byte[] key3 = new byte[OpeningHandshake.KEY3_LENGTH];
     private int key3Length; // reader thread only
     private volatile long lastActivity;
+    /** The {@link WriteBatch} that will write this connection's queue, if any; WriteBatch's alone. */
+    volatile WriteBatch pendingIn;
 
     // guarded by this
     private State state = State.AWAIT_KEY3;
@@ -102,8 +104,22 @@ public final class Connection implements Session, FrameSink, Member {
 
     // ---- transport events
 
-    /** Bytes from the client; the buffer is not kept. */
+    /**
+     * Bytes from the client; the buffer is not kept. What the callbacks of this read send is
+     * written once the read is handled, in one write per connection ({@link WriteBatch}).
+     */
     public void onData(ByteBuffer in) {
+        WriteBatch batch = WriteBatch.open();
+        try {
+            read(in);
+        } finally {
+            if (batch != null) {
+                batch.close();
+            }
+        }
+    }
+
+    private void read(ByteBuffer in) {
         lastActivity = scheduler.nanoTime();
         counters.received(in.remaining());
         if (key3Length < key3.length) {
@@ -272,7 +288,9 @@ public final class Connection implements Session, FrameSink, Member {
                     + " bytes: the peer is not reading"), "outbound-queue");
             return false;
         }
-        drain();
+        if (!WriteBatch.defer(this)) {
+            drain();
+        }
         return true;
     }
 
@@ -313,6 +331,7 @@ public final class Connection implements Session, FrameSink, Member {
             }
             state = State.OPEN;
             cancel(handshakeTimer);
+            handshakeTimer = null; // a cancelled task would otherwise stay on the heap as long as the connection
             outbound.add(ByteBuffer.wrap(answer));
             scheduleIdleCheck(limits.idleTimeout().toNanos());
             group.opened(this);
@@ -421,8 +440,10 @@ public final class Connection implements Session, FrameSink, Member {
             dropped = outbound.clear();
         }
         wire.close();
-        IOException closed = new IOException("session " + id + " closed before the message was written");
-        dropped.forEach(done -> done.completeExceptionally(closed));
+        if (!dropped.isEmpty()) {
+            IOException closed = new IOException("session " + id + " closed before the message was written");
+            dropped.forEach(done -> done.completeExceptionally(closed));
+        }
         group.ended(this);
         if (wasOpen) {
             calls.ended(cause);

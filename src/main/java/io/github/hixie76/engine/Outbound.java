@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -17,10 +18,14 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class Outbound {
 
-    private record Frame(ByteBuffer bytes, CompletableFuture<Void> done, boolean message) {
+    private record Frame(ByteBuffer bytes, int size, CompletableFuture<Void> done, boolean message) {
     }
 
-    private final ArrayDeque<Frame> frames = new ArrayDeque<>();
+    /** Frames handed to the wire in one call at most: a gathering write of small frames, not of a whole backlog. */
+    private static final int MAX_GATHERED = 64;
+
+    /** Small at first: most connections hold a frame or two at a time, and many are idle. */
+    private final ArrayDeque<Frame> frames = new ArrayDeque<>(4);
     private final long limit;
     private long bytes;
     /** Written to the wire and not flushed yet. */
@@ -35,18 +40,18 @@ public final class Outbound {
         if (bytes + frame.remaining() > limit) {
             return false;
         }
-        append(new Frame(frame, done, true));
+        append(new Frame(frame, frame.remaining(), done, true));
         return true;
     }
 
     /** Queues a frame of the engine's own, whatever the limit. */
     public void add(ByteBuffer frame) {
-        append(new Frame(frame, null, false));
+        append(new Frame(frame, frame.remaining(), null, false));
     }
 
     private void append(Frame frame) {
         frames.add(frame);
-        bytes += frame.bytes.remaining();
+        bytes += frame.size;
     }
 
     /**
@@ -57,18 +62,18 @@ public final class Outbound {
     public List<CompletableFuture<Void>> writeTo(Wire wire, Counters counters) throws IOException {
         List<CompletableFuture<Void>> written = List.of();
         while (!frames.isEmpty() && wire.isReady()) {
-            Frame next = frames.peek();
-            int size = next.bytes.remaining();
-            wire.write(next.bytes);
-            frames.poll();
-            bytes -= size;
+            int taken = wire.write(gather());
             unflushed = true;
-            counters.sent(size, next.message);
-            if (next.done != null) {
-                if (written.isEmpty()) {
-                    written = new ArrayList<>();
+            for (int i = 0; i < taken; i++) {
+                Frame next = frames.poll();
+                bytes -= next.size;
+                counters.sent(next.size, next.message);
+                if (next.done != null) {
+                    if (written.isEmpty()) {
+                        written = new ArrayList<>();
+                    }
+                    written.add(next.done);
                 }
-                written.add(next.done);
             }
         }
         if (frames.isEmpty() && unflushed && wire.isReady()) {
@@ -76,6 +81,16 @@ public final class Outbound {
             wire.flush();
         }
         return written;
+    }
+
+    /** The first frames of the queue, for one call of {@link Wire#write(ByteBuffer[])}. */
+    private ByteBuffer[] gather() {
+        ByteBuffer[] gathered = new ByteBuffer[Math.min(frames.size(), MAX_GATHERED)];
+        Iterator<Frame> queued = frames.iterator();
+        for (int i = 0; i < gathered.length; i++) {
+            gathered[i] = queued.next().bytes;
+        }
+        return gathered;
     }
 
     /** Nothing queued and everything written has been flushed. */
@@ -95,6 +110,9 @@ public final class Outbound {
 
     /** Empties the queue; returns the futures of the messages that will never be written. */
     public List<CompletableFuture<Void>> clear() {
+        if (frames.isEmpty()) {
+            return List.of();
+        }
         List<CompletableFuture<Void>> dropped = new ArrayList<>();
         for (Frame frame : frames) {
             if (frame.done != null) {

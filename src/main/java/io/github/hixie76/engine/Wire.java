@@ -17,6 +17,19 @@ public interface Wire {
     /** Hands {@code bytes} to the transport, which owns the buffer from then on; throws when the connection failed. */
     void write(ByteBuffer bytes) throws IOException;
 
+    /**
+     * Hands over the first of {@code frames}, then the next ones while {@code isReady()} stays
+     * true, and returns how many it took (at least one). A transport with a gathering write
+     * takes them all in one call: one system call for the frames one read produced.
+     */
+    default int write(ByteBuffer[] frames) throws IOException {
+        int taken = 0;
+        do {
+            write(frames[taken++]);
+        } while (taken < frames.length && isReady());
+        return taken;
+    }
+
     void flush() throws IOException;
 
     /** Closes the connection; idempotent, never throws. */

@@ -40,7 +40,8 @@ public final class FrameDecoder {
     private long count;
     /** SKIP: the declared payload length of the frame being skipped. */
     private long length;
-    private byte[] text = new byte[0];
+    private static final byte[] NO_TEXT = new byte[0];
+    private byte[] text = NO_TEXT;
 
     public FrameDecoder(int maxFrameSize) {
         if (maxFrameSize < 0) {
@@ -165,7 +166,7 @@ public final class FrameDecoder {
 
     private void releaseBuffer() {
         if (text.length > RETAINED_BUFFER) {
-            text = new byte[0];
+            text = NO_TEXT;
         }
     }
 

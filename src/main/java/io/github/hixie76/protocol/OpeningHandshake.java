@@ -21,6 +21,8 @@ public final class OpeningHandshake {
     public static final int RESPONSE_LENGTH = 16;
 
     private static final long MAX_KEY_NUMBER = 0xFFFFFFFFL;
+    /** Never used itself, only cloned: a MessageDigest is not thread-safe. */
+    private static final MessageDigest MD5 = newMd5();
     private static final String NOISE = "!\"#$%&'()*+,-./:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~";
 
     /** What a valid request asks for; {@code subprotocol} is null when none was requested. */
@@ -102,8 +104,21 @@ public final class OpeningHandshake {
         }
         ByteBuffer challenge = ByteBuffer.allocate(16);
         challenge.putInt((int) part1).putInt((int) part2).put(key3);
+        return md5().digest(challenge.array());
+    }
+
+    /** A fresh MD5 digest: a copy of one looked up once, cheaper than a provider lookup per handshake. */
+    private static MessageDigest md5() {
         try {
-            return MessageDigest.getInstance("MD5").digest(challenge.array());
+            return (MessageDigest) MD5.clone();
+        } catch (CloneNotSupportedException e) {
+            return newMd5();
+        }
+    }
+
+    private static MessageDigest newMd5() {
+        try {
+            return MessageDigest.getInstance("MD5");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform must provide MD5", e);
         }

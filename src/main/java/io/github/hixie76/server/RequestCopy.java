@@ -8,10 +8,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -56,10 +57,14 @@ final class RequestCopy {
     }
 
     private static Map<String, List<String>> headers(HttpServletRequest request) {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (String name : Collections.list(request.getHeaderNames())) {
-            headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(Collections.list(request.getHeaders(name))));
+        List<String> namesAndValues = new ArrayList<>(32);
+        for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements();) {
+            String name = names.nextElement();
+            for (Enumeration<String> values = request.getHeaders(name); values.hasMoreElements();) {
+                namesAndValues.add(name);
+                namesAndValues.add(values.nextElement());
+            }
         }
-        return Collections.unmodifiableMap(headers);
+        return new HeaderFields(namesAndValues);
     }
 }

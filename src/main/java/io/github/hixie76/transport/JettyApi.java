@@ -8,7 +8,6 @@ import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 
 /**
  * Jetty 12's connection API, reached by reflection: a webapp does not see Jetty's classes, so
@@ -52,6 +51,9 @@ final class JettyApi {
     /** Jetty's calls on a callback proxy. */
     final Method succeeded;
     final Method failed;
+    final Method getInvocationType;
+    /** {@code Invocable.InvocationType.BLOCKING}, what a callback that may run application code answers. */
+    final Object blocking;
 
     private JettyApi(ClassLoader jetty, Class<?> servletRequest) throws ReflectiveOperationException {
         this.jetty = jetty;
@@ -87,6 +89,8 @@ final class JettyApi {
                 connectionType.getMethod("removeEventListener", java.util.EventListener.class));
         succeeded = callbackType.getMethod("succeeded");
         failed = callbackType.getMethod("failed", Throwable.class);
+        getInvocationType = callbackType.getMethod("getInvocationType");
+        blocking = type("org.eclipse.jetty.util.thread.Invocable$InvocationType").getField("BLOCKING").get(null);
         // Public methods of public types, but a Method checks its caller on every call unless
         // told not to; fill and write run for every read and every frame.
         for (Method method : List.of(getRequest, setAttribute, getConnectionMetaData, getConnection, getEndPoint, fill,
@@ -149,8 +153,8 @@ final class JettyApi {
         invoke(fillInterested, endPoint, callback);
     }
 
-    void write(Object endPoint, Object callback, ByteBuffer bytes) throws IOException {
-        invoke(write, endPoint, callback, new ByteBuffer[] {bytes});
+    void write(Object endPoint, Object callback, ByteBuffer... buffers) throws IOException {
+        invoke(write, endPoint, callback, buffers);
     }
 
     void close(Object endPoint) throws IOException {
@@ -168,19 +172,13 @@ final class JettyApi {
         return Proxy.newProxyInstance(jetty, new Class<?>[] {connectionType, upgradeToType}, handler);
     }
 
-    /** A Jetty {@code Callback} (blocking invocation type, the default: it may run application code). */
-    Object newCallback(String name, Runnable onSucceeded, Consumer<Throwable> onFailed) {
-        return Proxy.newProxyInstance(jetty, new Class<?>[] {callbackType}, (proxy, method, args) -> {
-            if (is(method, succeeded)) {
-                onSucceeded.run();
-                return null;
-            }
-            if (is(method, failed)) {
-                onFailed.accept((Throwable) args[0]);
-                return null;
-            }
-            return objectMethod(proxy, method, args, name);
-        });
+    /**
+     * A Jetty {@code Callback} whose calls go to {@code handler}, which tells its callbacks apart
+     * by the proxy; it answers {@code getInvocationType} with {@link #blocking}, Jetty's default
+     * (it may run application code).
+     */
+    Object newCallback(InvocationHandler handler) {
+        return Proxy.newProxyInstance(jetty, new Class<?>[] {callbackType}, handler);
     }
 
     /** {@code hashCode}, {@code equals} and {@code toString} of a proxy; Jetty's default methods otherwise. */

@@ -61,8 +61,8 @@ final class JettyTransport implements Wire, InvocationHandler {
         this.httpConnection = api.httpConnection(coreRequest);
         this.endPoint = api.endPoint(httpConnection);
         this.connection = api.newConnection(this);
-        this.onFillable = api.newCallback("hixie-76 fill", this::onFillable, error -> engine.onError(error));
-        this.onWritten = api.newCallback("hixie-76 write", this::onWritten, this::onWriteFailed);
+        this.onFillable = api.newCallback(this);
+        this.onWritten = api.newCallback(this);
     }
 
     /** The transport for this request's connection, or null when not on a reachable Jetty 12. */
@@ -101,10 +101,13 @@ final class JettyTransport implements Wire, InvocationHandler {
         httpConnection = null;
     }
 
-    // ---- Jetty's calls on the proxy connection
+    // ---- Jetty's calls on the proxies: the connection and the two callbacks
 
     @Override
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+        if (proxy != connection) {
+            return onCallback(proxy == onFillable, proxy, method, args);
+        }
         if (JettyApi.is(method, api.onOpen)) {
             onOpen();
         } else if (JettyApi.is(method, api.onClose)) {
@@ -132,10 +135,34 @@ final class JettyTransport implements Wire, InvocationHandler {
         return null;
     }
 
+    /** Jetty's calls on a callback: {@code fill} tells the fill callback from the write callback. */
+    private Object onCallback(boolean fill, Object callback, Method method, Object[] args) throws Throwable {
+        if (JettyApi.is(method, api.succeeded)) {
+            if (fill) {
+                onFillable();
+            } else {
+                onWritten();
+            }
+        } else if (JettyApi.is(method, api.failed)) {
+            if (fill) {
+                engine.onError((Throwable) args[0]);
+            } else {
+                onWriteFailed((Throwable) args[0]);
+            }
+        } else if (JettyApi.is(method, api.getInvocationType)) {
+            return api.blocking;
+        } else {
+            return JettyApi.objectMethod(callback, method, args, fill ? "hixie-76 fill" : "hixie-76 write");
+        }
+        return null;
+    }
+
     private void onOpen() throws IOException {
         engine = connections.apply(this);
+        connections = null;
         api.setIdleTimeout(endPoint, 0L);
         engine.start(bodyKey3);
+        bodyKey3 = null;
         if (alreadyRead != null) {
             engine.onData(alreadyRead);
             alreadyRead = null;
@@ -173,13 +200,20 @@ final class JettyTransport implements Wire, InvocationHandler {
 
     @Override
     public void write(ByteBuffer bytes) throws IOException {
+        write(new ByteBuffer[] {bytes});
+    }
+
+    /** All of them in one {@code EndPoint.write}: Jetty writes them with one gathering write. */
+    @Override
+    public int write(ByteBuffer[] frames) throws IOException {
         writing = true;
         writer = Thread.currentThread();
         try {
-            api.write(endPoint, onWritten, bytes);
+            api.write(endPoint, onWritten, frames);
         } finally {
             writer = null;
         }
+        return frames.length;
     }
 
     @Override

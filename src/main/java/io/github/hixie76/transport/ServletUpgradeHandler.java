@@ -64,6 +64,8 @@ public final class ServletUpgradeHandler implements HttpUpgradeHandler {
             out.setWriteListener(listener);
             c.start(bodyKey3);
             in.setReadListener(listener);
+            connections = null;
+            bodyKey3 = null;
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "could not start an upgraded connection", e);
             new ServletWire(web, out, closeHook).close();

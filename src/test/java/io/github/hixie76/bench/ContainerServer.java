@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -16,14 +17,21 @@ import java.util.stream.Stream;
  * {@code /echo} and {@code /chat}. The WAR's content is deployed exploded, assembled as the war
  * plugin does it (webapp/ plus target/classes under WEB-INF/classes; the WAR has no WEB-INF/lib),
  * so that the benchmark and its smoke test run after {@code test-compile}, before {@code package}.
- * Tomcat's connector gets {@code maxConnections} 20000: its default, 8192, is below the idle phase's
- * 10,000 connections.
+ * Tomcat's connector gets {@code maxConnections} 20000 (its default, 8192, is below the idle phase's
+ * 10,000 connections) and README's recommended socket buffer sizes ({@link #TOMCAT_CONNECTOR}).
  *
  * <p>Not thread-safe: one benchmark thread talks to it.
  */
 final class ContainerServer implements BenchServer {
 
     static final String TOMCAT_MAX_CONNECTIONS = "20000";
+    /**
+     * README's recommended connector settings for many small-message connections: each NIO
+     * connection holds a read and a write buffer of these sizes on the heap (8 KiB each by
+     * default), the most of an idle connection's heap.
+     */
+    static final Map<String, String> TOMCAT_CONNECTOR = Map.of(
+            "socket.appReadBufSize", "1024", "socket.appWriteBufSize", "1024");
     private static final Path WEBAPP = Path.of("target/bench/webapp");
 
     private final String label;
@@ -39,6 +47,7 @@ final class ContainerServer implements BenchServer {
         List<String> args = new ArrayList<>(jvmArgs);
         if (name.startsWith("tomcat")) {
             args.add("-Dtomcat.maxConnections=" + TOMCAT_MAX_CONNECTIONS);
+            TOMCAT_CONNECTOR.forEach((property, value) -> args.add("-Dtomcat.connector." + property + "=" + value));
         }
         return new ContainerServer(label, Container.launch(name, explodedWar(), Container.CONTEXT_PATH, args));
     }

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -148,6 +149,31 @@ class ConnectionWritesTest extends ConnectionFixture {
         assertTrue(c.isOpen());
         assertEquals(List.of("open"), app.events());
         assertEquals(16 + 5 * 10, wire.written().length);
+    }
+
+    // ---- one write per read
+
+    @Test
+    void whatTheCallbacksOfOneReadSendIsWrittenAfterTheReadWithOneFlush() {
+        open(new Recorder().onMessage((session, text) -> session.send(text.toUpperCase())));
+        wire.clearLog();
+
+        c.onData(ByteBuffer.wrap(concat(textFrame("a"), textFrame("b"))));
+
+        assertEquals(List.of(write(textFrame("A")), write(textFrame("B")), "flush"), wire.log());
+    }
+
+    @Test
+    void broadcastsFromOneReadReachEachMemberWithOneFlush() {
+        Connection receiver = open();
+        FakeWire receiverWire = wire;
+        open(new Recorder().onMessage((session, text) -> session.broadcast(text)));
+        receiverWire.clearLog();
+
+        c.onData(ByteBuffer.wrap(concat(textFrame("1"), textFrame("2"))));
+
+        assertEquals(List.of(write(textFrame("1")), write(textFrame("2")), "flush"), receiverWire.log());
+        assertTrue(receiver.isOpen());
     }
 
     // ---- broadcast

@@ -97,6 +97,11 @@ final class FakeWire implements Wire {
         return written.toByteArray();
     }
 
+    /** Forgets the log so far (the bytes written stay). */
+    synchronized void clearLog() {
+        log.clear();
+    }
+
     synchronized List<String> log() {
         return List.copyOf(log);
     }
