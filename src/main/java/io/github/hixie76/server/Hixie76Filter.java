@@ -53,10 +53,7 @@ public class Hixie76Filter implements Filter {
     /** Takes over hixie-76 handshakes on {@code urlPattern}, ahead of the application's own filters. */
     public static FilterRegistration.Dynamic register(ServletContext context, String urlPattern,
             Supplier<? extends Endpoint> endpoints, EndpointConfig config) {
-        FilterRegistration.Dynamic registration = Mount.added(
-                context.addFilter(Mount.name(urlPattern), new Hixie76Filter(endpoints, config)), "filter", urlPattern);
-        registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, urlPattern);
-        return registration;
+        return mapped(context, urlPattern, new Hixie76Filter(endpoints, config));
     }
 
     /**
@@ -74,8 +71,14 @@ public class Hixie76Filter implements Filter {
     /** As {@link #register(ServletContext, String, String, EndpointConfig)}, with this backend connect timeout. */
     public static FilterRegistration.Dynamic register(ServletContext context, String urlPattern, String target,
             EndpointConfig config, Duration backendConnectTimeout) {
-        FilterRegistration.Dynamic registration = Mount.added(context.addFilter(Mount.name(urlPattern),
-                new Hixie76Filter(Mount.relay(Objects.requireNonNull(target, "target"), config, backendConnectTimeout))), "filter", urlPattern);
+        return mapped(context, urlPattern,
+                new Hixie76Filter(Mount.relay(Objects.requireNonNull(target, "target"), config, backendConnectTimeout)));
+    }
+
+    /** Ahead of the application's own filters, for requests (not forwards or includes). */
+    private static FilterRegistration.Dynamic mapped(ServletContext context, String urlPattern, Hixie76Filter filter) {
+        FilterRegistration.Dynamic registration = Mount.added(context.addFilter(Mount.name(urlPattern), filter), "filter",
+                urlPattern);
         registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, urlPattern);
         return registration;
     }

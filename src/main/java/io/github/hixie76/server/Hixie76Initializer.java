@@ -6,6 +6,7 @@ import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.HandlesTypes;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -40,18 +41,9 @@ public final class Hixie76Initializer implements ServletContainerInitializer {
         } catch (IllegalArgumentException e) {
             throw new ServletException("hixie-76: " + e.getMessage(), e);
         }
-        String declared = context.getInitParameter(ENDPOINTS);
-        if (declared != null) {
-            for (String entry : declared.split(",")) {
-                if (entry.isBlank()) {
-                    continue;
-                }
-                int equals = entry.indexOf('=');
-                if (equals <= 0) {
-                    throw new ServletException(ENDPOINTS + ": expected path=class, got '" + entry.trim() + "'");
-                }
-                register(context, entry.substring(0, equals).trim(), entry.substring(equals + 1).trim(), config);
-            }
+        for (Map.Entry<String, String> entry : Mount.entries(ENDPOINTS, context.getInitParameter(ENDPOINTS), "class")
+                .entrySet()) {
+            register(context, entry.getKey(), entry.getValue(), config);
         }
         RelayOpener.registerDeclared(context, config);
         for (Class<?> type : annotated == null ? Set.<Class<?>>of() : annotated) {

@@ -47,11 +47,7 @@ public class Hixie76Servlet extends HttpServlet {
      */
     public static ServletRegistration.Dynamic register(ServletContext context, String path,
             Supplier<? extends Endpoint> endpoints, EndpointConfig config) {
-        ServletRegistration.Dynamic registration = Mount.added(
-                context.addServlet(Mount.name(path), new Hixie76Servlet(endpoints, config)), "servlet", path);
-        registration.setLoadOnStartup(1);
-        registration.addMapping(path);
-        return registration;
+        return mapped(context, path, new Hixie76Servlet(endpoints, config));
     }
 
     /** As {@link #register(ServletContext, String, Supplier, EndpointConfig)}, one new instance of {@code type} per connection. */
@@ -75,9 +71,12 @@ public class Hixie76Servlet extends HttpServlet {
     /** As {@link #register(ServletContext, String, String, EndpointConfig)}, with this backend connect timeout. */
     public static ServletRegistration.Dynamic register(ServletContext context, String path, String target,
             EndpointConfig config, Duration backendConnectTimeout) {
-        Mount relay = Mount.relay(java.util.Objects.requireNonNull(target, "target"), config, backendConnectTimeout);
-        ServletRegistration.Dynamic registration = Mount.added(
-                context.addServlet(Mount.name(path), new Hixie76Servlet(relay)), "servlet", path);
+        return mapped(context, path,
+                new Hixie76Servlet(Mount.relay(java.util.Objects.requireNonNull(target, "target"), config, backendConnectTimeout)));
+    }
+
+    private static ServletRegistration.Dynamic mapped(ServletContext context, String path, Hixie76Servlet servlet) {
+        ServletRegistration.Dynamic registration = Mount.added(context.addServlet(Mount.name(path), servlet), "servlet", path);
         registration.setLoadOnStartup(1);
         registration.addMapping(path);
         return registration;

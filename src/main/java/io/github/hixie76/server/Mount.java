@@ -12,7 +12,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -125,6 +127,25 @@ final class Mount {
         return new EndpointHost(name, path, context, () -> {
             throw new IllegalStateException("a relay makes its endpoints when its backend accepts");
         }, config, List.of(Handshake.HIXIE_76), null, new RelayOpener(name, target, backendConnectTimeout));
+    }
+
+    /**
+     * A context-param listing {@code path=value} entries, comma-separated (blank entries
+     * ignored), in order; {@code value} names what follows the '=' in the error message.
+     */
+    static Map<String, String> entries(String parameter, String declared, String value) throws ServletException {
+        Map<String, String> entries = new LinkedHashMap<>();
+        for (String entry : declared == null ? new String[0] : declared.split(",")) {
+            int equals = entry.indexOf('=');
+            if (entry.isBlank()) {
+                continue;
+            }
+            if (equals <= 0) {
+                throw new ServletException(parameter + ": expected path=" + value + ", got '" + entry.trim() + "'");
+            }
+            entries.put(entry.substring(0, equals).trim(), entry.substring(equals + 1).trim());
+        }
+        return entries;
     }
 
     /** The name of what {@code register} adds for {@code path}. */

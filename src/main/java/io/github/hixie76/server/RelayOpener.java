@@ -126,19 +126,11 @@ final class RelayOpener implements EndpointOpener {
         } catch (IllegalArgumentException e) {
             throw new ServletException("hixie-76: " + e.getMessage(), e);
         }
-        for (String entry : declared.split(",")) {
-            if (entry.isBlank()) {
-                continue;
-            }
-            int equals = entry.indexOf('=');
-            if (equals <= 0) {
-                throw new ServletException(RELAYS + ": expected path=target, got '" + entry.trim() + "'");
-            }
-            String path = entry.substring(0, equals).trim();
+        for (Map.Entry<String, String> entry : Mount.entries(RELAYS, declared, "target").entrySet()) {
             try {
-                Hixie76Servlet.register(context, path, entry.substring(equals + 1).trim(), config, timeout);
+                Hixie76Servlet.register(context, entry.getKey(), entry.getValue(), config, timeout);
             } catch (IllegalArgumentException | IllegalStateException e) {
-                throw new ServletException("hixie-76 relay " + path + ": " + e.getMessage(), e);
+                throw new ServletException("hixie-76 relay " + entry.getKey() + ": " + e.getMessage(), e);
             }
         }
     }
