@@ -34,7 +34,8 @@ public final class Relay implements AutoCloseable {
     private final String name;
     private final Duration connectTimeout;
     private final ExecutorService executor;
-    private final HttpClient client;
+    /** Made on the first backend connection: its selector thread outlives undeploy by seconds, so a relay never used starts none. */
+    private HttpClient client; // guarded by this
 
     /**
      * @param name what the logs call it (the servlet or filter name)
@@ -51,7 +52,13 @@ public final class Relay implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        this.client = HttpClient.newBuilder().connectTimeout(connectTimeout).executor(executor).build();
+    }
+
+    private synchronized HttpClient client() {
+        if (client == null) {
+            client = HttpClient.newBuilder().connectTimeout(connectTimeout).executor(executor).build();
+        }
+        return client;
     }
 
     /** The backend connect timeout. */
@@ -71,7 +78,7 @@ public final class Relay implements AutoCloseable {
      */
     public Opening open(URI backend, Map<String, String> headers, String subprotocol, EndpointContext shared) {
         RelayEndpoint endpoint = new RelayEndpoint(name, backend, shared.limits(), shared.scheduler(), shared.counters());
-        WebSocket.Builder builder = client.newWebSocketBuilder().connectTimeout(connectTimeout);
+        WebSocket.Builder builder = client().newWebSocketBuilder().connectTimeout(connectTimeout);
         headers.forEach(builder::header);
         if (subprotocol != null) {
             builder.subprotocols(subprotocol);
@@ -145,6 +152,9 @@ public final class Relay implements AutoCloseable {
     @Override
     public void close() {
         executor.shutdown();
+        synchronized (this) {
+            client = null; // the selector thread ends once the client is collected
+        }
     }
 
     @Override
