@@ -33,6 +33,12 @@ public final class Bench {
     /** Every server, in column order, with its label. */
     static final Map<String, String> SERVERS = servers();
 
+    /**
+     * The servers a run takes unless {@code --servers} names others: all but the variant with the
+     * Redis bus on ("Running more than one node"), which measures the bus's cost, not a peer.
+     */
+    static final List<String> DEFAULT_SERVERS = List.of("raw", "jws", "netty", "jetty", "tomcat");
+
     static final List<String> PHASES = List.of("echo", "relay", "handshake", "chat", "idle");
 
     /** The servers that deploy the WAR, whose demo relays /relay/echo to /echo: the relay phase's. */
@@ -45,6 +51,7 @@ public final class Bench {
         servers.put("netty", "Netty 4.2 Handshaker00");
         servers.put("jetty", "ours: WAR on Jetty 12.1 (ee10)");
         servers.put("tomcat", "ours: WAR on Tomcat 11");
+        servers.put("jetty-redis", "ours: WAR on Jetty 12.1 (ee10) + Redis bus");
         return servers;
     }
 
@@ -60,7 +67,7 @@ public final class Bench {
         int chatWindow = 16;
         int idle = 10_000;
         int clientThreads = 1;
-        List<String> servers = List.copyOf(SERVERS.keySet());
+        List<String> servers = DEFAULT_SERVERS;
         List<String> phases = PHASES;
         String serverJvmArgs = "-Xmx1g";
         Path svg;
@@ -110,7 +117,7 @@ public final class Bench {
     }
 
     static final String USAGE = """
-            options: --servers raw,jws,netty,jetty,tomcat  --phases echo,relay,handshake,chat,idle  --rounds R (3)
+            options: --servers raw,jws,netty,jetty,tomcat (also jetty-redis)  --phases echo,relay,handshake,chat,idle  --rounds R (3)
               --warmup S (2)  --duration S (5, measured per phase)  --connections C (100, echo)  --window W (4 in flight)
               --size B (64)  --handshake-concurrency N (16)  --receivers R (1000, chat)  --chat-window W (16)
               --idle I (10000)  --client-threads T (1)  --server-jvm-args "-Xmx1g ..."  --svg FILE (echo chart)""";
@@ -154,6 +161,10 @@ public final class Bench {
                             report.put(round, server, figure.getKey(), figure.getValue());
                         }
                     }
+                    String bus = target instanceof ContainerServer container ? container.chatBus() : null;
+                    if (bus != null) {
+                        log.println("/chat bus: " + bus); // published, and none lost or dropped
+                    }
                 }
             }
         }
@@ -188,11 +199,12 @@ public final class Bench {
         }
     }
 
-    private static BenchServer start(String server, Options o) throws IOException {
+    private static BenchServer start(String server, Options o) throws Exception {
         String label = SERVERS.get(server);
         return switch (server) {
             case "jetty" -> ContainerServer.start("jetty-ee10", label, o.jvmArgs());
             case "tomcat" -> ContainerServer.start("tomcat-11", label, o.jvmArgs());
+            case "jetty-redis" -> ContainerServer.startWithBus("jetty-ee10", label, o.jvmArgs());
             default -> ForkedServer.start(server, label, o.jvmArgs());
         };
     }
