@@ -12,7 +12,9 @@ import java.util.List;
  * any other thread are written at once. The engine's own frames (the digest, {@code FF 00}) are
  * written at once too.
  *
- * <p>One batch per thread, reused: a read costs no allocation here. A connection is listed once
+ * <p>A batch lives as long as its read: the thread-local is removed when it closes, so that a
+ * container's pool thread keeps nothing of a stopped application (a batch kept per thread held
+ * the class loader of every undeployed application: UndeployIT). A connection is listed once
  * per batch through {@link Connection#pendingIn}, not through a hash set: hashing a connection
  * (identity hash of an object used as a lock) cost about a tenth of the echo benchmark's samples.
  * A connection that two threads' batches both list is drained by each, which is harmless.
@@ -22,10 +24,9 @@ import java.util.List;
  */
 final class WriteBatch {
 
-    private static final ThreadLocal<WriteBatch> CURRENT = ThreadLocal.withInitial(WriteBatch::new);
+    private static final ThreadLocal<WriteBatch> CURRENT = new ThreadLocal<>();
 
     private final List<Connection> pending = new ArrayList<>();
-    private boolean busy;
     private boolean open;
 
     private WriteBatch() {
@@ -33,19 +34,19 @@ final class WriteBatch {
 
     /** Opens this thread's batch; null when it is open or being written already (its sends are then written at once). */
     static WriteBatch open() {
-        WriteBatch batch = CURRENT.get();
-        if (batch.busy) {
+        if (CURRENT.get() != null) {
             return null;
         }
-        batch.busy = true;
+        WriteBatch batch = new WriteBatch();
         batch.open = true;
+        CURRENT.set(batch);
         return batch;
     }
 
     /** True when this thread has a batch open, which will then write {@code connection}'s queue. */
     static boolean defer(Connection connection) {
         WriteBatch batch = CURRENT.get();
-        if (!batch.open) {
+        if (batch == null || !batch.open) {
             return false;
         }
         if (connection.pendingIn != batch) {
@@ -67,7 +68,7 @@ final class WriteBatch {
             }
         } finally {
             pending.clear();
-            busy = false;
+            CURRENT.remove();
         }
     }
 }
