@@ -15,13 +15,17 @@ import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocalThread;
+import io.netty.util.concurrent.Future;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -197,7 +201,20 @@ final class RedisLink implements AutoCloseable {
             if (closed || !connecting.compareAndSet(false, true)) {
                 return;
             }
-            opener.get().whenComplete((opened, error) -> {
+            CompletionStage<C> opening;
+            try {
+                opening = opener.get();
+            } catch (RuntimeException e) {
+                // the client is shutting down (closed), or refused to start a connection: the
+                // watchdog tries again while the link is open
+                connecting.set(false);
+                if (!closed) {
+                    LOG.log(Level.DEBUG, "{0}: cannot open a {1} connection to {2}: {3}", channel, role,
+                            config.redisForLogs(), e);
+                }
+                return;
+            }
+            opening.whenComplete((opened, error) -> {
                 if (error != null || closed) {
                     if (opened != null) {
                         opened.closeAsync();
@@ -235,12 +252,11 @@ final class RedisLink implements AutoCloseable {
             });
         }
 
-        void close() {
+        /** Closes the connection; the returned stage completes once it is closed. */
+        CompletableFuture<Void> close() {
             C current = connection;
             connection = null;
-            if (current != null) {
-                current.closeAsync();
-            }
+            return current == null ? CompletableFuture.completedFuture(null) : current.closeAsync();
         }
     }
 
@@ -256,8 +272,18 @@ final class RedisLink implements AutoCloseable {
         long timeout = config.timeout().toMillis();
         Thread closing = new Thread(() -> {
             watchdog.cancel(false);
-            subscriber.close();
-            publisher.close();
+            // after what is already queued on the calls thread: the last broadcasts (those made
+            // as the application's sessions close) are written before the connections close
+            Future<?> queued = calls.submit(() -> { });
+            queued.awaitUninterruptibly(timeout);
+            try {
+                // before the client's shutdown, which would close them a second time otherwise
+                CompletableFuture.allOf(subscriber.close(), publisher.close()).get(timeout, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.log(Level.DEBUG, "{0}: closing the connections to {1}: {2}", channel, config.redisForLogs(), e);
+            }
             client.shutdown(0, timeout, TimeUnit.MILLISECONDS);
             resources.shutdown(0, timeout, TimeUnit.MILLISECONDS).awaitUninterruptibly(timeout);
             for (Thread thread : threads) {
