@@ -39,9 +39,12 @@ public final class Bench {
      */
     static final List<String> DEFAULT_SERVERS = List.of("raw", "jws", "netty", "jetty", "tomcat");
 
-    static final List<String> PHASES = List.of("echo", "relay", "handshake", "chat", "idle");
+    static final List<String> PHASES = List.of("echo", "relay", "handshake", "request", "chat", "idle");
 
-    /** The servers that deploy the WAR, whose demo relays /relay/echo to /echo: the relay phase's. */
+    /**
+     * The servers that deploy the WAR, whose demo relays /relay/echo to /echo: the relay phase's;
+     * and the containers, whose own cost per request the request phase measures.
+     */
     static final List<String> CONTAINERS = List.of("jetty", "tomcat");
 
     private static Map<String, String> servers() {
@@ -117,7 +120,7 @@ public final class Bench {
     }
 
     static final String USAGE = """
-            options: --servers raw,jws,netty,jetty,tomcat (also jetty-redis)  --phases echo,relay,handshake,chat,idle  --rounds R (3)
+            options: --servers raw,jws,netty,jetty,tomcat (also jetty-redis)  --phases echo,relay,handshake,request,chat,idle  --rounds R (3)
               --warmup S (2)  --duration S (5, measured per phase)  --connections C (100, echo)  --window W (4 in flight)
               --size B (64)  --handshake-concurrency N (16)  --receivers R (1000, chat)  --chat-window W (16)
               --idle I (10000)  --client-threads T (1)  --server-jvm-args "-Xmx1g ..."  --svg FILE (echo chart)""";
@@ -154,8 +157,8 @@ public final class Bench {
                         if (server.equals("raw") && !phase.equals("echo")) {
                             continue; // plain TCP has no handshake, no /chat; its heap is not a WebSocket's
                         }
-                        if (phase.equals("relay") && !CONTAINERS.contains(server)) {
-                            continue; // only the WAR has a relay
+                        if ((phase.equals("relay") || phase.equals("request")) && !CONTAINERS.contains(server)) {
+                            continue; // only the WAR has a relay; the request phase measures a container
                         }
                         for (Map.Entry<Metric, Figure> figure : measure(phases, phase, client, log).entrySet()) {
                             report.put(round, server, figure.getKey(), figure.getValue());
@@ -182,6 +185,7 @@ public final class Bench {
                 case "echo" -> phases.echo();
                 case "relay" -> phases.relayEcho();
                 case "handshake" -> phases.handshakes();
+                case "request" -> phases.plainRequests();
                 case "chat" -> phases.chat();
                 default -> phases.idle();
             };

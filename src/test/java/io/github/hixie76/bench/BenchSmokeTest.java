@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The benchmark runs end to end on a tiny configuration, one round of every server it runs by default
  * (not the Redis bus variant, which takes a container start and a Redis connection more), and reports a
- * figure for every server and phase (the relay's echo on the two containers only): a number, or for
+ * figure for every server and phase (the relay's echo and the plain requests on the two containers only): a number, or for
  * Netty's echo the failure its decoder is known
  * for (it truncates frames that arrive split across reads). No timing is asserted.
  */
@@ -39,7 +39,8 @@ class BenchSmokeTest {
                 Figure figure = report.rounds(server, metric)[0];
                 String where = server + " " + metric + "\n" + log;
                 if (server.equals("raw") && !metric.phase.equals("echo")
-                        || metric.phase.equals("relay") && !Bench.CONTAINERS.contains(server)) {
+                        || (metric.phase.equals("relay") || metric.phase.equals("request"))
+                                && !Bench.CONTAINERS.contains(server)) {
                     assertEquals(null, figure, where);
                     continue;
                 }
@@ -48,7 +49,7 @@ class BenchSmokeTest {
                 assertTrue(figure.ok() || knownFailure, where + ": " + figure);
                 if (figure.ok()) {
                     boolean rate = metric == Metric.ECHO_RATE || metric == Metric.RELAY_RATE
-                            || metric == Metric.HANDSHAKE_RATE || metric == Metric.CHAT_RATE;
+                            || metric == Metric.HANDSHAKE_RATE || metric == Metric.REQUEST_RATE || metric == Metric.CHAT_RATE;
                     // fairness may be 0 on 4 connections in 1 s; heap may even shrink after GC
                     assertTrue(rate ? figure.value() > 0 : metric == Metric.IDLE_HEAP || figure.value() >= 0, where);
                 }
@@ -66,6 +67,11 @@ class BenchSmokeTest {
                 .findFirst().orElseThrow(() -> new AssertionError("relay ratio missing:\n" + markdown));
         assertTrue(Pattern.matches("\\|.*\\| — \\| — \\| \\*\\*[0-9.]+\\*\\* .* \\| \\*\\*[0-9.]+\\*\\* .* \\|", relay),
                 relay);
+        // the container's share of a handshake: a plain request's CPU ÷ a handshake's, on both containers
+        String share = markdown.lines().filter(line -> line.startsWith("| CPU per plain request ÷ CPU per handshake"))
+                .findFirst().orElseThrow(() -> new AssertionError("container share missing:\n" + markdown));
+        assertTrue(Pattern.matches("\\|.*\\| — \\| — \\| \\*\\*[0-9.]+\\*\\* .* \\| \\*\\*[0-9.]+\\*\\* .* \\|", share),
+                share);
         String svg = Files.readString(SVG);
         Bench.DEFAULT_SERVERS.stream().map(Bench.SERVERS::get)
                 .forEach(label -> assertTrue(svg.contains(label), label + " not in the chart"));

@@ -77,7 +77,7 @@ final class LoadClient implements AutoCloseable {
 
     /** Opens {@code count} connections to a ws:// URI, spread over the selector threads. */
     void open(URI uri, int count, Driver driver) {
-        Key[] keys = isRaw(uri) ? new Key[] {null} : keys(uri, 32);
+        Key[] keys = isRaw(uri) ? new Key[] {null} : isHttp(uri) ? new Key[] {plainRequest(uri)} : keys(uri, 32);
         for (int i = 0; i < count; i++) {
             Worker worker = workers.get(Math.floorMod(next.getAndIncrement(), workers.size()));
             worker.submit(() -> worker.pending.add(new Conn(worker, uri, keys, driver)));
@@ -194,6 +194,20 @@ final class LoadClient implements AutoCloseable {
 
     static boolean isRaw(URI uri) {
         return uri.getScheme().equals("tcp");
+    }
+
+    /** {@code http://}: one plain request per connection, answered with any status, then the server closes. */
+    static boolean isHttp(URI uri) {
+        return uri.getScheme().equals("http");
+    }
+
+    /** A GET of the URI's path as a browser sends it before any upgrade, asking the server to close after. */
+    private static Key plainRequest(URI uri) {
+        String host = uri.getHost() + ":" + uri.getPort();
+        return new Key(("GET " + uri.getRawPath() + " HTTP/1.1\r\n"
+                + "Host: " + host + "\r\n"
+                + "Origin: http://" + host + "\r\n"
+                + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1), null);
     }
 
     /** A text frame {@code 00 payload FF}. */
@@ -518,6 +532,14 @@ final class LoadClient implements AutoCloseable {
                 if (headEnd < 0 && headLength >= 4 && head[headLength - 1] == '\n' && head[headLength - 2] == '\r'
                         && head[headLength - 3] == '\n' && head[headLength - 4] == '\r') {
                     headEnd = headLength;
+                    if (key.digest == null && new String(head, 0, 9, StandardCharsets.ISO_8859_1).equals("HTTP/1.1 ")) {
+                        // a plain request's answer: the rest is its body, then the server closes
+                        state = State.CLOSING;
+                        frameState = 3;
+                        closeReceived = true;
+                        worker.connecting--;
+                        return;
+                    }
                     if (!new String(head, 0, 13, StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 101 ")) {
                         throw new IOException("refused: " + new String(head, 0, headLength, StandardCharsets.ISO_8859_1));
                     }

@@ -4,6 +4,7 @@ import io.github.hixie76.bench.Report.Figure;
 import io.github.hixie76.bench.Report.Metric;
 import io.github.hixie76.testing.Await;
 import java.io.PrintStream;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -120,6 +121,21 @@ final class Phases {
 
     /** {@code handshakeConcurrency} at a time: connect, handshake, FF 00, the server's FF 00, the server closes TCP. */
     Map<Metric, Figure> handshakes() throws Exception {
+        return connections("handshakes", server.uri("/echo"), Metric.HANDSHAKE_RATE, Metric.HANDSHAKE_CPU);
+    }
+
+    /**
+     * What the container costs before any WebSocket code: the same connections as {@link
+     * #handshakes}, each carrying one plain GET of the endpoint's path ({@code Connection: close},
+     * no upgrade), which the endpoint's servlet refuses with a one-line 400; the server closes.
+     */
+    Map<Metric, Figure> plainRequests() throws Exception {
+        URI ws = server.uri("/echo");
+        URI http = URI.create("http://" + ws.getHost() + ":" + ws.getPort() + ws.getRawPath());
+        return connections("plain requests", http, Metric.REQUEST_RATE, Metric.REQUEST_CPU);
+    }
+
+    private Map<Metric, Figure> connections(String phase, URI uri, Metric rate, Metric cpu) throws Exception {
         LongAdder done = new LongAdder();
         LongAdder unclean = new LongAdder();
         boolean[] running = {true};
@@ -139,18 +155,18 @@ final class Phases {
                 }
             }
         };
-        client.open(server.uri("/echo"), o.handshakeConcurrency, driver);
+        client.open(uri, o.handshakeConcurrency, driver);
         Window window = window(running);
         long failed = unclean.sum() + client.failures.getAndSet(0);
         if (failed > 0) {
             String why = failed + " of " + (failed + done.sum()) + " not closed cleanly";
-            log.println("handshakes: failed, " + why);
-            return failed(why, Metric.HANDSHAKE_RATE, Metric.HANDSHAKE_CPU);
+            log.println(phase + ": failed, " + why);
+            return failed(why, rate, cpu);
         }
         Map<Metric, Figure> figures = new EnumMap<>(Metric.class);
-        figures.put(Metric.HANDSHAKE_RATE, Figure.of(done.sum() / window.seconds()));
-        figures.put(Metric.HANDSHAKE_CPU, Figure.of(window.cpuSeconds() * 1e6 / Math.max(1, done.sum())));
-        log.println("handshakes: " + figures);
+        figures.put(rate, Figure.of(done.sum() / window.seconds()));
+        figures.put(cpu, Figure.of(window.cpuSeconds() * 1e6 / Math.max(1, done.sum())));
+        log.println(phase + ": " + figures);
         return figures;
     }
 

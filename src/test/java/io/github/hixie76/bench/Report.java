@@ -56,6 +56,9 @@ final class Report {
         HANDSHAKE_RATE("handshake", true, "%,.0f", o -> "handshakes/s (" + o.handshakeConcurrency
                 + " in parallel, each closed with FF 00)"),
         HANDSHAKE_CPU("handshake", false, "%.0f", o -> "server CPU µs per handshake"),
+        REQUEST_RATE("request", true, "%,.0f", o -> "plain requests/s (the same, a GET of /echo without upgrade,"
+                + " refused 400)"),
+        REQUEST_CPU("request", false, "%.0f", o -> "server CPU µs per plain request"),
         IDLE_HEAP("idle", false, "%.2f", o -> "heap per idle connection, KiB (" + String.format(Locale.ROOT, "%,d",
                 o.idle) + " open)"),
         CHAT_RATE("chat", true, "%,.0f", o -> "/chat deliveries/s (1 sender → " + String.format(Locale.ROOT, "%,d",
@@ -146,10 +149,12 @@ final class Report {
         relayRatio(out, peers, Metric.RELAY_RATE, Metric.ECHO_RATE, "relay echo msgs/s ÷ direct echo msgs/s");
         relayRatio(out, peers, Metric.RELAY_P99, Metric.ECHO_P99, "relay echo p99 ÷ direct echo p99");
         relayRatio(out, peers, Metric.RELAY_CPU, Metric.ECHO_CPU, "relay CPU per echo ÷ direct CPU per echo");
+        relayRatio(out, peers, Metric.REQUEST_CPU, Metric.HANDSHAKE_CPU,
+                "CPU per plain request ÷ CPU per handshake (the container's share)");
         return out.toString();
     }
 
-    /** A row of each server's relay figure ÷ its own direct echo figure of the same round. */
+    /** A row of each server's figure ÷ another figure of its own, of the same round (a relay's ÷ its direct echo). */
     private void relayRatio(StringBuilder out, List<String> peers, Metric relay, Metric direct, String title) {
         if (figures.containsKey(relay) && figures.containsKey(direct)) {
             out.append("| ").append(title).append(" | ")
