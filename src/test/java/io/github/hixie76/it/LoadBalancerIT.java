@@ -12,6 +12,7 @@ import io.github.hixie76.protocol.FrameEncoder;
 import io.github.hixie76.testing.Await;
 import io.github.hixie76.testing.Container;
 import io.github.hixie76.testing.Draft;
+import io.github.hixie76.testing.ForegroundProcess;
 import io.github.hixie76.testing.JdkWebSocketClient;
 import io.github.hixie76.testing.RawSocket;
 import io.github.hixie76.testing.Rejections;
@@ -76,7 +77,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LoadBalancerIT {
 
     private static final Path BALANCERS = Path.of("src/test/balancers");
-    private static final Duration START = Duration.ofSeconds(30);
     private static final Duration DEADLINE = Duration.ofSeconds(10);
     /** How long a chat message may take to reach every member, across nodes too. */
     private static final Duration DELIVERY = Duration.ofSeconds(5);
@@ -86,10 +86,10 @@ class LoadBalancerIT {
     private static final AtomicInteger MEMBERS = new AtomicInteger();
 
     private Path work;
-    private Daemon redis;
+    private ForegroundProcess redis;
     private int redisPort;
     private final List<Container> nodes = new ArrayList<>();
-    private final Map<String, Daemon> balancers = new LinkedHashMap<>();
+    private final Map<String, ForegroundProcess> balancers = new LinkedHashMap<>();
     private final List<AutoCloseable> clients = new ArrayList<>();
 
     @BeforeAll
@@ -99,7 +99,7 @@ class LoadBalancerIT {
         String haproxy = binary("/usr/sbin/haproxy", "haproxy");
         work = Files.createTempDirectory("balancers");
         redisPort = freePort();
-        redis = Daemon.start("redis-server", work, redisPort, redisServer, "--port", Integer.toString(redisPort),
+        redis = ForegroundProcess.start("redis-server", work, redisPort, redisServer, "--port", Integer.toString(redisPort),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", work.toString());
         Map<String, String> cluster = Map.of("hixie76.cluster", "redis://127.0.0.1:" + redisPort);
         CompletableFuture<Container> jetty = CompletableFuture.supplyAsync(() -> Container.node("jetty-ee10", cluster));
@@ -543,7 +543,7 @@ class LoadBalancerIT {
     }
 
     /** Starts a balancer from its configuration under src/test/balancers, ports filled in. */
-    private Daemon balancer(String name, String configuration, Function<Path, List<String>> command)
+    private ForegroundProcess balancer(String name, String configuration, Function<Path, List<String>> command)
             throws Exception {
         int port = freePort();
         String text = Files.readString(BALANCERS.resolve(configuration))
@@ -552,7 +552,7 @@ class LoadBalancerIT {
                 .replace("@NODE2@", Integer.toString(nodes.get(1).port()));
         Path conf = work.resolve(configuration);
         Files.writeString(conf, text);
-        return Daemon.start(name, work, port, command.apply(conf).toArray(String[]::new));
+        return ForegroundProcess.start(name, work, port, command.apply(conf).toArray(String[]::new));
     }
 
     private static String binary(String path, String debianPackage) {
@@ -638,71 +638,6 @@ class LoadBalancerIT {
         @Override
         public String toString() {
             return "RFC 6455 client " + number + " on " + node;
-        }
-    }
-
-    /**
-     * A server run in the foreground (redis-server, nginx, HAProxy) with its output in a file:
-     * started until its port accepts connections, ended with SIGTERM (then SIGKILL, its
-     * children too, when it does not end in time).
-     */
-    private record Daemon(String name, Process process, Path output, int port) implements AutoCloseable {
-
-        static Daemon start(String name, Path directory, int port, String... command) throws IOException {
-            Path output = directory.resolve(name + ".out");
-            Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
-                    .redirectOutput(output.toFile()).start();
-            Daemon daemon = new Daemon(name, process, output, port);
-            Runtime.getRuntime().addShutdownHook(new Thread(daemon::kill));
-            try {
-                Await.until(() -> name + " listening on 127.0.0.1:" + port + "; its output: " + daemon.outputText(), START,
-                        () -> !process.isAlive() || accepts(port));
-                if (!process.isAlive()) {
-                    throw new AssertionError(name + " exited with " + process.exitValue() + ": " + daemon.outputText());
-                }
-                return daemon;
-            } catch (RuntimeException | Error e) {
-                daemon.close();
-                throw e;
-            }
-        }
-
-        private static boolean accepts(int port) {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
-        }
-
-        String outputText() {
-            try {
-                return Files.readString(output, StandardCharsets.ISO_8859_1);
-            } catch (IOException e) {
-                return "(no output: " + e.getMessage() + ")";
-            }
-        }
-
-        @Override
-        public void close() {
-            List<ProcessHandle> children = process.descendants().toList();
-            process.destroy();
-            try {
-                if (!process.waitFor(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
-                    kill();
-                    children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-                    throw new AssertionError(name + " did not end on SIGTERM within " + DEADLINE.toSeconds() + " s");
-                }
-            } catch (InterruptedException e) {
-                kill();
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        private void kill() {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
         }
     }
 }
