@@ -18,9 +18,6 @@ import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,17 +40,9 @@ class RelayNodeBackendIT {
     @BeforeAll
     static void start() throws Exception {
         int port = startNode();
-        relays = JettyServer.custom(() -> {
-            Server server = new Server();
-            ServerConnector connector = new ServerConnector(server);
-            connector.setHost("127.0.0.1");
-            server.addConnector(connector);
-            ServletContextHandler context = new ServletContextHandler("/");
-            context.addServletContainerInitializer((classes, servletContext) -> Hixie76Servlet.register(servletContext,
-                    "/node", "ws://127.0.0.1:" + port + "/", EndpointConfig.DEFAULTS));
-            server.setHandler(context);
-            return server;
-        });
+        relays = JettyServer.context("/", context -> context.addServletContainerInitializer((classes,
+                servletContext) -> Hixie76Servlet.register(servletContext, "/node", "ws://127.0.0.1:" + port + "/",
+                        EndpointConfig.DEFAULTS)));
         relays.beforeAll(null);
     }
 
