@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.FieldSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -87,16 +88,12 @@ class RelayMatrixIT {
         }
     }
 
-    @Test
-    void withoutCredentialsTheBackendsRefusalIsNamed() throws Exception {
-        HandshakeException refused = Rejections.expectRejection(app.uri("/relay/whoami"), 502);
-        assertTrue(refused.body().contains("with 401"), refused.body());
-    }
-
-    @Test
-    void aBackendThatIsNotThereIs502() throws Exception {
-        HandshakeException refused = Rejections.expectRejection(app.uri("/relay/gone"), 502);
-        assertTrue(refused.body().contains("unreachable"), refused.body());
+    /** Without credentials the backend's refusal is named; a backend that is not there is unreachable. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"/relay/whoami, with 401", "/relay/gone, unreachable"})
+    void aBackendFailureIs502NamingWhy(String relay, String why) throws Exception {
+        HandshakeException refused = Rejections.expectRejection(app.uri(relay), 502);
+        assertTrue(refused.body().contains(why), refused.body());
     }
 
     @Test
