@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -71,8 +70,7 @@ public class Hixie76Filter implements Filter {
     /** As {@link #register(ServletContext, String, String, EndpointConfig)}, with this backend connect timeout. */
     public static FilterRegistration.Dynamic register(ServletContext context, String urlPattern, String target,
             EndpointConfig config, Duration backendConnectTimeout) {
-        return mapped(context, urlPattern,
-                new Hixie76Filter(Mount.relay(Objects.requireNonNull(target, "target"), config, backendConnectTimeout)));
+        return mapped(context, urlPattern, new Hixie76Filter(Mount.relay(target, config, backendConnectTimeout)));
     }
 
     /** Ahead of the application's own filters, for requests (not forwards or includes). */

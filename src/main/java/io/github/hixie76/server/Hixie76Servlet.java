@@ -71,8 +71,7 @@ public class Hixie76Servlet extends HttpServlet {
     /** As {@link #register(ServletContext, String, String, EndpointConfig)}, with this backend connect timeout. */
     public static ServletRegistration.Dynamic register(ServletContext context, String path, String target,
             EndpointConfig config, Duration backendConnectTimeout) {
-        return mapped(context, path,
-                new Hixie76Servlet(Mount.relay(java.util.Objects.requireNonNull(target, "target"), config, backendConnectTimeout)));
+        return mapped(context, path, new Hixie76Servlet(Mount.relay(target, config, backendConnectTimeout)));
     }
 
     private static ServletRegistration.Dynamic mapped(ServletContext context, String path, Hixie76Servlet servlet) {

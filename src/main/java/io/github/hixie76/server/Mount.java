@@ -15,6 +15,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -28,37 +29,44 @@ final class Mount {
     private final Supplier<? extends Endpoint> endpoints;
     private final EndpointConfig config;
     private final List<String> defaultProtocols;
-    /** A relay's target (null with {@link #relay}: the URL the client opened), and whether this is one. */
-    private final RelayTarget target;
-    private final boolean relay;
-    private final Duration backendConnectTimeout;
+    /** What this mount relays to; null when it serves an endpoint of its own. */
+    private final Relay relay;
     private volatile EndpointHost host;
+
+    /** A relay's target (null: the URL the client opened) and its backend's connect timeout. */
+    private record Relay(RelayTarget target, Duration backendConnectTimeout) {
+
+        /** {@code target} as {@link RelayTarget#parse} reads it; empty: the URL the client opened. */
+        static Relay of(String target, Duration backendConnectTimeout) {
+            return new Relay(target.isBlank() ? null : RelayTarget.parse(target), backendConnectTimeout);
+        }
+    }
 
     /**
      * {@code endpoints} null: the endpoint class and the limits come from parameters at
      * {@link #init}. {@code defaultProtocols}: what is served when the config names none.
      */
     Mount(Supplier<? extends Endpoint> endpoints, EndpointConfig config, List<String> defaultProtocols) {
-        this(endpoints, config, defaultProtocols, null, false, null);
+        this(endpoints, config, defaultProtocols, null);
     }
 
     private Mount(Supplier<? extends Endpoint> endpoints, EndpointConfig config, List<String> defaultProtocols,
-            RelayTarget target, boolean relay, Duration backendConnectTimeout) {
+            Relay relay) {
         this.endpoints = endpoints;
         this.config = config;
         this.defaultProtocols = defaultProtocols;
-        this.target = target;
         this.relay = relay;
-        this.backendConnectTimeout = backendConnectTimeout;
     }
 
     /**
-     * A relay to {@code target} ({@link RelayTarget#parse}; empty: the URL the client opened),
-     * with these limits and backend connect timeout. IllegalArgumentException for a bad target.
+     * The mount of a relay registered in code, by the servlet or the filter: to {@code target}
+     * ({@link RelayTarget#parse}; empty: the URL the client opened), with these limits and
+     * backend connect timeout. NullPointerException without a target,
+     * IllegalArgumentException for a bad one.
      */
     static Mount relay(String target, EndpointConfig config, Duration backendConnectTimeout) {
-        return new Mount(null, config, List.of(Handshake.HIXIE_76), target.isBlank() ? null : RelayTarget.parse(target),
-                true, backendConnectTimeout);
+        return new Mount(null, config, List.of(Handshake.HIXIE_76),
+                Relay.of(Objects.requireNonNull(target, "target"), backendConnectTimeout));
     }
 
     /**
@@ -75,8 +83,8 @@ final class Mount {
             throws ServletException {
         String path = mappings == null || mappings.isEmpty() ? name : mappings.stream().sorted().findFirst().get();
         try {
-            if (relay) {
-                host = relayHost(name, path, context, target, config, backendConnectTimeout);
+            if (relay != null) {
+                host = relayHost(name, path, context, relay, config);
                 return;
             }
             ClusterConfig cluster = ClusterConfig.from(withContext(context, initParameter));
@@ -101,9 +109,9 @@ final class Mount {
         String className = parameter.apply("endpoint");
         String relayTarget = parameter.apply(RelayOpener.RELAY);
         if ((className == null || className.isBlank()) && relayTarget != null) {
-            return relayHost(name, path, context, relayTarget.isBlank() ? null : RelayTarget.parse(relayTarget),
-                    EndpointConfig.fromParameters(withContext(context, parameter)),
-                    RelayOpener.connectTimeout(withContext(context, parameter)));
+            return relayHost(name, path, context,
+                    Relay.of(relayTarget, RelayOpener.connectTimeout(withContext(context, parameter))),
+                    EndpointConfig.fromParameters(withContext(context, parameter)));
         }
         if (className == null || className.isBlank()) {
             throw new IllegalArgumentException(name + ": parameter 'endpoint' must name an Endpoint class"
@@ -119,14 +127,14 @@ final class Mount {
      * A relay serves hixie-76 clients only: RFC 6455 ones connect to its target themselves. Its
      * sessions never broadcast, so it has no cluster bus.
      */
-    private static EndpointHost relayHost(String name, String path, ServletContext context, RelayTarget target,
-            EndpointConfig config, Duration backendConnectTimeout) {
+    private static EndpointHost relayHost(String name, String path, ServletContext context, Relay relay,
+            EndpointConfig config) {
         if (config.protocols().contains(Handshake.RFC_6455)) {
             throw new IllegalArgumentException("a relay serves hixie-76 only; RFC 6455 clients connect to its target");
         }
         return new EndpointHost(name, path, context, () -> {
             throw new IllegalStateException("a relay makes its endpoints when its backend accepts");
-        }, config, List.of(Handshake.HIXIE_76), null, new RelayOpener(name, target, backendConnectTimeout));
+        }, config, List.of(Handshake.HIXIE_76), null, new RelayOpener(name, relay.target(), relay.backendConnectTimeout()));
     }
 
     /**

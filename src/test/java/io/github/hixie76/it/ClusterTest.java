@@ -1,28 +1,23 @@
 package io.github.hixie76.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.hixie76.client.Hixie76Client;
 import io.github.hixie76.testing.Await;
 import io.github.hixie76.testing.ClusterNode;
 import io.github.hixie76.testing.FreezingProxy;
+import io.github.hixie76.testing.JdkWebSocketClient;
 import io.github.hixie76.testing.RedisServer;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -64,10 +59,10 @@ class ClusterTest {
     void everyBroadcastReachesEverySessionOnThreeNodesOnceAndInOrder() throws Exception {
         List<ClusterNode> nodes = List.of(node(redis.uri(), FAST), node(redis.uri(), FAST), node(redis.uri(), FAST));
         List<Hixie76Client> hixie = new ArrayList<>();
-        List<Peer> rfc = new ArrayList<>();
+        List<JdkWebSocketClient> rfc = new ArrayList<>();
         for (ClusterNode node : nodes) {
             hixie.add(client(node.uri()));
-            rfc.add(Peer.open(node.uri()));
+            rfc.add(rfc6455(node.uri()));
         }
         for (ClusterNode node : nodes) {
             Await.until("two sessions open", DEADLINE, () -> node.metrics().getOpenSessions() == 2);
@@ -85,8 +80,8 @@ class ClusterTest {
         }
         int expected = nodes.size() * (each + 1);
         for (int n = 0; n < nodes.size(); n++) {
-            assertExactlyOnceInOrder("hixie-76 client of node " + n, receive(hixie.get(n), expected), nodes.size(), each);
-            assertExactlyOnceInOrder("RFC 6455 client of node " + n, rfc.get(n).receive(expected), nodes.size(), each);
+            assertExactlyOnceInOrder("hixie-76 client of node " + n, receive(hixie.get(n)::awaitMessage, expected), nodes.size(), each);
+            assertExactlyOnceInOrder("RFC 6455 client of node " + n, receive(rfc.get(n)::awaitMessage, expected), nodes.size(), each);
         }
         for (ClusterNode node : nodes) {
             assertEquals(2 * (each + 1), node.metrics().getBusMessagesReceived(), node.metrics().toJson());
@@ -166,7 +161,7 @@ class ClusterTest {
         settings.put("clusterMaxPendingBytes", Long.toString(maxPending));
         ClusterNode a = node(redis.uri(), settings);
         ClusterNode b = node(redis.uri(), settings);
-        Peer atA = Peer.open(a.uri());
+        JdkWebSocketClient atA = rfc6455(a.uri());
         Hixie76Client sender = client(a.uri());
         awaitConnected(a, b);
         Await.until("two sessions", DEADLINE, () -> a.metrics().getOpenSessions() == 2);
@@ -187,7 +182,7 @@ class ClusterTest {
             sender.send("c" + k);
         }
         int total = fromTest + fromClients;
-        atA.receive(total); // every broadcast reached the local sessions
+        receive(atA::awaitMessage, total); // every broadcast reached the local sessions
         System.out.printf("frozen Redis: slowest of %d broadcasts %.2f ms; at most %d bytes pending (limit %d)%n",
                 fromTest, slowest / 1e6, maxSeen, maxPending);
         // A publish that waited for the frozen Redis would take the whole clusterTimeoutMs (1000 ms);
@@ -233,6 +228,12 @@ class ClusterTest {
         return node;
     }
 
+    private JdkWebSocketClient rfc6455(URI uri) throws IOException {
+        JdkWebSocketClient client = JdkWebSocketClient.connect(uri, null, DEADLINE);
+        open.add(client);
+        return client;
+    }
+
     private Hixie76Client client(URI uri) throws IOException {
         Hixie76Client client = Hixie76Client.connect(uri);
         open.add(client);
@@ -251,9 +252,9 @@ class ClusterTest {
         long end = start + DEADLINE.toNanos();
         for (int k = 0; System.nanoTime() < end; k++) {
             from.broadcaster().broadcast("probe-" + k);
-            String got = poll(at, Duration.ofMillis(50));
+            String got = poll(at::awaitMessage, Duration.ofMillis(50));
             while (got != null && !got.startsWith("probe-")) {
-                got = poll(at, Duration.ofMillis(50));
+                got = poll(at::awaitMessage, Duration.ofMillis(50));
             }
             if (got != null) {
                 return (System.nanoTime() - start) / 1_000_000;
@@ -262,18 +263,25 @@ class ClusterTest {
         throw new AssertionError("remote delivery did not resume within " + DEADLINE + ": " + to.metrics().toJson());
     }
 
-    private static String poll(Hixie76Client client, Duration wait) throws IOException {
+    private static String poll(Messages client, Duration wait) throws IOException {
         try {
-            return client.awaitMessage(wait);
+            return client.await(wait);
         } catch (SocketTimeoutException e) {
             return null;
         }
     }
 
-    private static List<String> receive(Hixie76Client client, int count) throws IOException {
+    /** A client's next message within a wait: null once closed, SocketTimeoutException when none came. */
+    @FunctionalInterface
+    private interface Messages {
+        String await(Duration wait) throws IOException;
+    }
+
+    /** {@code count} messages, and then none more for a moment. */
+    private static List<String> receive(Messages client, int count) throws IOException {
         List<String> got = new ArrayList<>();
         while (got.size() < count) {
-            String message = client.awaitMessage(DEADLINE);
+            String message = client.await(DEADLINE);
             assertTrue(message != null, "closed after " + got.size());
             got.add(message);
         }
@@ -327,40 +335,5 @@ class ClusterTest {
         logger.addHandler(handler);
         open.add(() -> logger.removeHandler(handler));
         return records;
-    }
-
-    /** An RFC 6455 client: the JDK's WebSocket and the messages it received. */
-    static final class Peer implements WebSocket.Listener {
-        private static final HttpClient HTTP = HttpClient.newHttpClient();
-        private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
-        private final StringBuilder partial = new StringBuilder();
-
-        static Peer open(URI uri) throws Exception {
-            Peer peer = new Peer();
-            HTTP.newWebSocketBuilder().buildAsync(uri, peer).get(10, TimeUnit.SECONDS);
-            return peer;
-        }
-
-        List<String> receive(int count) throws InterruptedException {
-            List<String> got = new ArrayList<>();
-            while (got.size() < count) {
-                String message = messages.poll(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-                assertTrue(message != null, "message " + (got.size() + 1) + " of " + count + " within " + DEADLINE);
-                got.add(message);
-            }
-            assertFalse(messages.poll(300, TimeUnit.MILLISECONDS) != null, "no more than " + count);
-            return got;
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                messages.add(partial.toString());
-                partial.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
-        }
     }
 }

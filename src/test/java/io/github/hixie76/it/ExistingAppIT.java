@@ -14,7 +14,6 @@ import io.github.hixie76.testing.FixtureApp;
 import io.github.hixie76.testing.RawSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,8 +46,6 @@ import org.junit.jupiter.params.provider.FieldSource;
 @FieldSource("io.github.hixie76.testing.Container#NAMES")
 class ExistingAppIT {
 
-    private static final String BASIC = "Basic "
-            + Base64.getEncoder().encodeToString((Container.USER + ":" + Container.PASSWORD).getBytes(StandardCharsets.UTF_8));
 
     @Parameter
     String containerName;
@@ -173,7 +170,7 @@ class ExistingAppIT {
     /** An endpoint's figures from the status servlet (operators only: BASIC credentials). */
     private Map<String, Long> figures(String endpoint) throws Exception {
         HttpGet status = new HttpGet(app.http("/secure/status"));
-        status.setHeader("Authorization", BASIC);
+        status.setHeader("Authorization", Container.BASIC_AUTHORIZATION);
         String json = get(status);
         int at = json.indexOf("{\"name\":\"" + endpoint + "\"");
         assertTrue(at >= 0, json);
@@ -209,14 +206,14 @@ class ExistingAppIT {
         String cookie;
         try (CloseableHttpClient http = HttpClients.custom().disableCookieManagement().build()) {
             HttpGet login = new HttpGet(app.http("/secure/login"));
-            login.setHeader("Authorization", BASIC);
+            login.setHeader("Authorization", Container.BASIC_AUTHORIZATION);
             cookie = http.execute(login, response -> {
                 assertEquals(200, response.getCode());
                 return response.getFirstHeader("Set-Cookie").getValue().split(";")[0];
             });
         }
         String request = RawSocket.specRequest(FixtureApp.CONTEXT_PATH + "/secure/whoami")
-                .replace("\r\n\r\n", "\r\nAuthorization: " + BASIC + "\r\nCookie: " + cookie + "\r\n\r\n");
+                .replace("\r\n\r\n", "\r\nAuthorization: " + Container.BASIC_AUTHORIZATION + "\r\nCookie: " + cookie + "\r\n\r\n");
         try (RawSocket raw = new RawSocket(app.port())) {
             raw.write(RawSocket.withKey3(request));
             assertEquals(101, raw.readHead().status());

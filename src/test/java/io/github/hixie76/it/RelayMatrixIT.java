@@ -11,20 +11,18 @@ import io.github.hixie76.testing.Container;
 import io.github.hixie76.testing.Draft;
 import io.github.hixie76.testing.FixtureApp;
 import io.github.hixie76.testing.JdkWebSocketClient;
+import io.github.hixie76.testing.Opened;
 import io.github.hixie76.testing.RawSocket;
 import io.github.hixie76.testing.Rejections;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.FieldSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -41,25 +39,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RelayMatrixIT {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final String BASIC = "Basic " + Base64.getEncoder()
-            .encodeToString((Container.USER + ":" + Container.PASSWORD).getBytes(StandardCharsets.UTF_8));
 
     @Parameter
     String containerName;
 
     private Container app;
-    private final List<AutoCloseable> opened = new ArrayList<>();
+    @AutoClose
+    private final Opened opened = new Opened();
 
     @BeforeEach
     void start() {
         app = Container.get(containerName, FixtureApp.build(), FixtureApp.CONTEXT_PATH);
-    }
-
-    @AfterEach
-    void closeClients() throws Exception {
-        for (AutoCloseable client : opened) {
-            client.close();
-        }
     }
 
     @ParameterizedTest(name = "{0}")
@@ -87,7 +77,7 @@ class RelayMatrixIT {
     void credentialsReachAnEndpointUnderTheApplicationsConstraint() throws Exception {
         String request = RawSocket.specRequest(FixtureApp.CONTEXT_PATH + "/relay/whoami")
                 .replace("Sec-WebSocket-Protocol: sample\r\n", "")
-                .replace("\r\n\r\n", "\r\nAuthorization: " + BASIC + "\r\n\r\n");
+                .replace("\r\n\r\n", "\r\nAuthorization: " + Container.BASIC_AUTHORIZATION + "\r\n\r\n");
         try (RawSocket raw = new RawSocket(app.port())) {
             raw.write(RawSocket.withKey3(request));
             RawSocket.Head head = raw.readHead();
@@ -98,16 +88,12 @@ class RelayMatrixIT {
         }
     }
 
-    @Test
-    void withoutCredentialsTheBackendsRefusalIsNamed() throws Exception {
-        HandshakeException refused = Rejections.expectRejection(app.uri("/relay/whoami"), 502);
-        assertTrue(refused.body().contains("with 401"), refused.body());
-    }
-
-    @Test
-    void aBackendThatIsNotThereIs502() throws Exception {
-        HandshakeException refused = Rejections.expectRejection(app.uri("/relay/gone"), 502);
-        assertTrue(refused.body().contains("unreachable"), refused.body());
+    /** Without credentials the backend's refusal is named; a backend that is not there is unreachable. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"/relay/whoami, with 401", "/relay/gone, unreachable"})
+    void aBackendFailureIs502NamingWhy(String relay, String why) throws Exception {
+        HandshakeException refused = Rejections.expectRejection(app.uri(relay), 502);
+        assertTrue(refused.body().contains(why), refused.body());
     }
 
     @Test

@@ -4,27 +4,20 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.hixie76.client.Hixie76Client;
 import io.github.hixie76.server.EndpointConfig;
 import io.github.hixie76.server.Hixie76Servlet;
 import io.github.hixie76.testing.JettyServer;
+import io.github.hixie76.testing.NodePackages;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,17 +40,9 @@ class RelayNodeBackendIT {
     @BeforeAll
     static void start() throws Exception {
         int port = startNode();
-        relays = JettyServer.custom(() -> {
-            Server server = new Server();
-            ServerConnector connector = new ServerConnector(server);
-            connector.setHost("127.0.0.1");
-            server.addConnector(connector);
-            ServletContextHandler context = new ServletContextHandler("/");
-            context.addServletContainerInitializer((classes, servletContext) -> Hixie76Servlet.register(servletContext,
-                    "/node", "ws://127.0.0.1:" + port + "/", EndpointConfig.DEFAULTS));
-            server.setHandler(context);
-            return server;
-        });
+        relays = JettyServer.context("/", context -> context.addServletContainerInitializer((classes,
+                servletContext) -> Hixie76Servlet.register(servletContext, "/node", "ws://127.0.0.1:" + port + "/",
+                        EndpointConfig.DEFAULTS)));
         relays.beforeAll(null);
     }
 
@@ -123,33 +108,12 @@ class RelayNodeBackendIT {
         return line;
     }
 
-    /** Installs ws from the lock file into target/node-ws-peer (npm's cache makes later runs offline) and starts it. */
+    /** Installs ws from the lock file into target/node-ws-peer ({@link NodePackages}) and starts it. */
     private static int startNode() throws Exception {
-        Path nodeBin = onPath("node");
-        Path npm = onPath("npm");
-        if (nodeBin == null || npm == null) {
-            fail("the ws peer needs Node.js: 'node' and 'npm' must be on the PATH (apt-get install nodejs npm)");
-        }
         Path source = PEERS_HOME.resolve("ws");
-        Path prefix = Path.of("target/node-ws-peer");
-        Files.createDirectories(prefix);
-        Path lock = prefix.resolve("package-lock.json");
-        boolean installed = Files.isRegularFile(prefix.resolve("node_modules/ws/package.json"))
-                && Files.isRegularFile(lock)
-                && Arrays.equals(Files.readAllBytes(lock), Files.readAllBytes(source.resolve("package-lock.json")));
-        if (!installed) {
-            Files.copy(source.resolve("package.json"), prefix.resolve("package.json"), StandardCopyOption.REPLACE_EXISTING);
-            Files.copy(source.resolve("package-lock.json"), lock, StandardCopyOption.REPLACE_EXISTING);
-            Process install = new ProcessBuilder(npm.toString(), "ci", "--prefer-offline", "--no-audit", "--no-fund")
-                    .directory(prefix.toFile()).redirectErrorStream(true)
-                    .redirectOutput(prefix.resolve("npm.log").toFile()).start();
-            if (!install.waitFor(2, TimeUnit.MINUTES) || install.exitValue() != 0) {
-                install.destroyForcibly();
-                fail("npm ci of ws into " + prefix + " failed; see " + prefix.resolve("npm.log").toAbsolutePath());
-            }
-        }
-        node = new ProcessBuilder(nodeBin.toString(), source.resolve("server.js").toString(),
-                prefix.resolve("node_modules").toAbsolutePath().toString()).redirectErrorStream(true).start();
+        Path modules = NodePackages.install(source, Path.of("target/node-ws-peer"));
+        node = new ProcessBuilder(NodePackages.onPath("node").toString(), source.resolve("server.js").toString(),
+                modules.toAbsolutePath().toString()).redirectErrorStream(true).start();
         Thread reader = new Thread(() -> {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), UTF_8))) {
                 String line;
@@ -165,15 +129,5 @@ class RelayNodeBackendIT {
         String first = nextNodeLine();
         assertTrue(first.startsWith("LISTENING "), "ws said: " + first);
         return Integer.parseInt(first.substring("LISTENING ".length()));
-    }
-
-    private static Path onPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, program);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
     }
 }

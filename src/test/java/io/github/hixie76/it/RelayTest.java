@@ -29,8 +29,6 @@ import javax.management.JMX;
 import javax.management.ObjectName;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,14 +58,9 @@ class RelayTest {
     private static final int CLOSED_PORT = closedPort();
 
     @RegisterExtension
-    static final JettyServer SERVER = JettyServer.custom(RelayTest::server);
+    static final JettyServer SERVER = JettyServer.context("/", RelayTest::setUp);
 
-    private static Server server() throws Exception {
-        Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler("/");
+    private static void setUp(ServletContextHandler context) {
         context.setInitParameter(Hixie76Initializer.RELAYS, "/legacy/chat=/chat, /legacy/strict=/strict,"
                 + " /legacy/plain=/plain, /legacy/gone=ws://127.0.0.1:" + CLOSED_PORT + "/chat");
         context.addServletContainerInitializer(new Hixie76Initializer());
@@ -85,8 +78,6 @@ class RelayTest {
             container.addEndpoint(RelayBackend.Plain.class);
             container.addEndpoint(RelayBackend.Strict.class);
         });
-        server.setHandler(context);
-        return server;
     }
 
     @BeforeEach
@@ -299,17 +290,9 @@ class RelayTest {
 
     @Test
     void stoppingTheApplicationClosesBothSides() throws Exception {
-        JettyServer relays = JettyServer.custom(() -> {
-            Server server = new Server();
-            ServerConnector connector = new ServerConnector(server);
-            connector.setHost("127.0.0.1");
-            server.addConnector(connector);
-            ServletContextHandler context = new ServletContextHandler("/");
-            context.addServletContainerInitializer((classes, servletContext) -> Hixie76Servlet.register(servletContext,
-                    "/remote", SERVER.uri("/chat").toString(), EndpointConfig.DEFAULTS));
-            server.setHandler(context);
-            return server;
-        });
+        JettyServer relays = JettyServer.context("/", context -> context.addServletContainerInitializer((classes,
+                servletContext) -> Hixie76Servlet.register(servletContext, "/remote", SERVER.uri("/chat").toString(),
+                        EndpointConfig.DEFAULTS)));
         relays.beforeAll(null);
         try {
             Hixie76Client client = relays.connect(relays.uri("/remote"), Hixie76Client.Options.defaults());

@@ -12,6 +12,7 @@ import io.github.hixie76.testing.Await;
 import io.github.hixie76.testing.Container;
 import io.github.hixie76.testing.FixtureApp;
 import io.github.hixie76.testing.JdkWebSocketClient;
+import io.github.hixie76.testing.Opened;
 import io.github.hixie76.testing.JdkWebSocketClient.Close;
 import io.github.hixie76.testing.Rejections;
 import java.io.IOException;
@@ -19,15 +20,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
@@ -71,25 +69,17 @@ class Rfc6455MatrixIT {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final int ONE_MIB = 1 << 20;
     private static final String ALLOWED = "http://allowed.example";
-    private static final String BASIC = "Basic " + Base64.getEncoder()
-            .encodeToString((Container.USER + ":" + Container.PASSWORD).getBytes(StandardCharsets.UTF_8));
 
     @Parameter
     String containerName;
 
     private Container server;
-    private final List<AutoCloseable> opened = new ArrayList<>();
+    @AutoClose
+    private final Opened opened = new Opened();
 
     @BeforeEach
     void start() {
         server = Container.get(containerName);
-    }
-
-    @AfterEach
-    void closeClients() throws Exception {
-        for (AutoCloseable client : opened) {
-            client.close();
-        }
     }
 
     private boolean tomcat() {
@@ -315,7 +305,7 @@ class Rfc6455MatrixIT {
     private static long connections(Container app, AtomicReference<String> last) {
         try {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(app.http("/secure/status"))
-                    .header("Authorization", BASIC).timeout(WAIT).build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Authorization", Container.BASIC_AUTHORIZATION).timeout(WAIT).build(), HttpResponse.BodyHandlers.ofString());
             last.set(response.statusCode() + " " + response.body());
             Matcher figures = GUARDED.matcher(response.body());
             if (response.statusCode() != 200 || !figures.find()) {

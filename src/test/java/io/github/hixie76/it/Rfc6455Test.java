@@ -50,8 +50,6 @@ import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -551,18 +549,11 @@ class Rfc6455Test {
 
     private static JettyServer custom(String contextPath, boolean jakartaWebSocket,
             Consumer<ServletContextHandler> setup) {
-        return JettyServer.custom(() -> {
-            Server server = new Server();
-            ServerConnector connector = new ServerConnector(server);
-            connector.setHost("127.0.0.1");
-            server.addConnector(connector);
-            ServletContextHandler context = new ServletContextHandler(contextPath);
+        return JettyServer.context(contextPath, context -> {
             setup.accept(context);
             if (jakartaWebSocket) {
                 JakartaWebSocketServletContainerInitializer.configure(context, null);
             }
-            server.setHandler(context);
-            return server;
         });
     }
 }

@@ -16,6 +16,7 @@ import io.github.hixie76.client.Wscat;
 import io.github.hixie76.protocol.FrameEncoder;
 import io.github.hixie76.testing.Container;
 import io.github.hixie76.testing.JavaWebSocketServer;
+import io.github.hixie76.testing.NodePackages;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -42,7 +43,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -55,7 +55,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -526,49 +525,12 @@ class ThirdPartyServersIT {
 
     // ---- websocket-driver (Node)
 
-    /**
-     * Installs websocket-driver from the lock file under src/test/peers into target/node-peers
-     * (npm's cache makes later runs offline), then runs its echo server with Node.
-     */
+    /** websocket-driver from the lock file under src/test/peers, installed into target/node-peers; its echo server. */
     private static PeerServer websocketDriver() throws IOException, InterruptedException {
-        Path node = onPath("node");
-        Path npm = onPath("npm");
-        if (node == null || npm == null) {
-            fail("the websocket-driver peer needs Node.js: 'node' and 'npm' must be on the PATH"
-                    + " (apt-get install nodejs npm; .ci/run does so)");
-        }
         Path source = PEERS_HOME.resolve("websocket-driver");
-        Path prefix = Path.of("target/node-peers");
-        Files.createDirectories(prefix);
-        Path lock = prefix.resolve("package-lock.json");
-        boolean installed = Files.isRegularFile(prefix.resolve("node_modules/websocket-driver/package.json"))
-                && Files.isRegularFile(lock)
-                && Arrays.equals(Files.readAllBytes(lock), Files.readAllBytes(source.resolve("package-lock.json")));
-        if (!installed) {
-            Files.copy(source.resolve("package.json"), prefix.resolve("package.json"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            Files.copy(source.resolve("package-lock.json"), lock, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            Files.createDirectories(WORK);
-            Path log = WORK.resolve("npm.log");
-            Process install = new ProcessBuilder(npm.toString(), "ci", "--prefer-offline", "--no-audit", "--no-fund")
-                    .directory(prefix.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            if (!install.waitFor(2, TimeUnit.MINUTES) || install.exitValue() != 0) {
-                install.destroyForcibly();
-                fail("npm ci of websocket-driver into " + prefix + " failed; see " + log.toAbsolutePath());
-            }
-        }
-        return PeerProcess.start("websocket-driver", List.of(node.toString(),
-                source.resolve("server.js").toString(), prefix.resolve("node_modules").toAbsolutePath().toString()));
-    }
-
-    private static Path onPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, program);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
+        Path modules = NodePackages.install(source, Path.of("target/node-peers"));
+        return PeerProcess.start("websocket-driver", List.of(NodePackages.onPath("node").toString(),
+                source.resolve("server.js").toString(), modules.toAbsolutePath().toString()));
     }
 
     // ---- Jetty 8

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -36,6 +37,9 @@ public final class Container {
     public static final String CONTEXT_PATH = "/hixie76-servlet";
     public static final String USER = "alice";
     public static final String PASSWORD = "secret";
+    /** The Authorization header of {@link #USER}'s BASIC credentials. */
+    public static final String BASIC_AUTHORIZATION = "Basic "
+            + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
 
     private static final Path HOME = Path.of("src/test/containers");
     private static final Path WORK = Path.of("target/containers");

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
@@ -38,10 +39,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * A JUnit 5 extension that runs embedded Jetty 12.1 (ee10) on a free loopback port for a test
  * class, serving one of: endpoint classes mapped to paths with init-params
- * ({@link #endpoints}), a webapp directory ({@link #webapp}), a WAR file ({@link #war}), or a
- * server the test configures itself ({@link #custom}). Register it as a static field with
- * {@code @RegisterExtension}; the server starts before the class's first test and stops after
- * its last. It is published for users' tests as the {@code testing} jar (README, "Testing your
+ * ({@link #endpoints}), a webapp directory ({@link #webapp}), a WAR file ({@link #war}), a servlet
+ * context the test sets up ({@link #context}), or a server the test configures itself
+ * ({@link #custom}). Register it as a static field with {@code @RegisterExtension}; the server
+ * starts before the class's first test and stops after its last. It is published for users' tests as the {@code testing} jar (README, "Testing your
  * endpoints in CI"), so it depends only on the library, Jetty and JUnit.
  *
  * <p>RFC 6455 in the {@link #endpoints} mode: the endpoints serve RFC 6455 clients through
@@ -85,7 +86,17 @@ public final class JettyServer implements BeforeAllCallback, AfterEachCallback, 
 
     /** Endpoints registered in code: path (a servlet url-pattern) to endpoint class, each with the given init-params. */
     public static JettyServer endpoints(Map<String, Class<? extends Endpoint>> endpoints, Map<String, String> initParams) {
-        return new JettyServer(() -> withHandler(servlets(endpoints, initParams)), false);
+        return context("/", context -> {
+            endpoints.forEach((path, type) -> {
+                ServletHolder holder = new ServletHolder(Hixie76Servlet.class);
+                Map<String, String> params = new LinkedHashMap<>(initParams);
+                params.put("endpoint", type.getName());
+                holder.setInitParameters(params);
+                holder.setAsyncSupported(true);
+                context.addServlet(holder, path);
+            });
+            enableJakartaWebSocket(context);
+        });
     }
 
     /** A webapp directory (with {@code WEB-INF/web.xml}) at context path {@code /}; classes also come from the test's classpath. */
@@ -96,6 +107,15 @@ public final class JettyServer implements BeforeAllCallback, AfterEachCallback, 
     /** A WAR file at context path {@code /}, deployed as a container would: classes from its WEB-INF first. */
     public static JettyServer war(Path file) {
         return new JettyServer(() -> withHandler(webAppContext(file, "a WAR file", Files::isRegularFile)), false);
+    }
+
+    /** A servlet context at {@code contextPath} that the test sets up itself (initializers, servlets, filters). */
+    public static JettyServer context(String contextPath, Consumer<ServletContextHandler> setup) {
+        return new JettyServer(() -> {
+            ServletContextHandler context = new ServletContextHandler(contextPath);
+            setup.accept(context);
+            return withHandler(context);
+        }, false);
     }
 
     /**
@@ -261,21 +281,6 @@ public final class JettyServer implements BeforeAllCallback, AfterEachCallback, 
         server.addConnector(connector);
         server.setHandler(handler);
         return server;
-    }
-
-    private static ServletContextHandler servlets(Map<String, Class<? extends Endpoint>> endpoints,
-            Map<String, String> initParams) {
-        ServletContextHandler context = new ServletContextHandler("/");
-        endpoints.forEach((path, type) -> {
-            ServletHolder holder = new ServletHolder(Hixie76Servlet.class);
-            Map<String, String> params = new LinkedHashMap<>(initParams);
-            params.put("endpoint", type.getName());
-            holder.setInitParameters(params);
-            holder.setAsyncSupported(true);
-            context.addServlet(holder, path);
-        });
-        enableJakartaWebSocket(context);
-        return context;
     }
 
     /**
