@@ -70,12 +70,19 @@ final class RedisLink implements AutoCloseable {
      * Builds the client and starts connecting, on a thread of its own that ends once that is
      * done: Netty leaves a thread-local map in any thread that calls it, and the thread starting
      * the application is a container's, which outlives the application (see {@link #close}).
+     * Netty starts there without Flight Recorder support ({@link NettyJfr}, the other thing that
+     * would keep the stopped application's class loader).
      */
     static RedisLink open(ClusterConfig config, String channel, RedisPubSubListener<String, String> listener) {
         RedisLink[] link = new RedisLink[1];
         RuntimeException[] failure = new RuntimeException[1];
         Thread opening = new Thread(() -> {
             try {
+                if (NettyJfr.initializeOff(RedisLink.class.getClassLoader())) {
+                    LOG.log(Level.INFO, "{0}: Netty''s Flight Recorder support is on ({1} set, or Netty started"
+                            + " before the bus): stopping this application in a running JVM will leave its class"
+                            + " loader reachable", channel, NettyJfr.PROPERTY);
+                }
                 link[0] = new RedisLink(config, channel, listener);
             } catch (RuntimeException e) {
                 failure[0] = e;
