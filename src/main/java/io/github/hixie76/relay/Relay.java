@@ -14,8 +14,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,8 +34,13 @@ public final class Relay implements AutoCloseable {
 
     private final String name;
     private final Duration connectTimeout;
-    private final ExecutorService executor;
-    /** Made on the first backend connection: its selector thread outlives undeploy by seconds, so a relay never used starts none. */
+    /** The client's threads; the client refers to it as long as its selector thread lives. */
+    private final ThreadPoolExecutor executor;
+    /**
+     * Made on the first backend connection (a relay never used starts no thread), by
+     * {@link DetachedClient}: its selector thread outlives the relay (until the client is
+     * collected, and up to 3 s more), so it must hold nothing of the application.
+     */
     private HttpClient client; // guarded by this
 
     /**
@@ -47,16 +53,17 @@ public final class Relay implements AutoCloseable {
         this.name = name;
         this.connectTimeout = connectTimeout;
         AtomicInteger threads = new AtomicInteger();
-        this.executor = Executors.newCachedThreadPool(task -> {
-            Thread thread = new Thread(task, "hixie76-relay-" + name + "-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                task -> {
+                    Thread thread = new Thread(task, "hixie76-relay-" + name + "-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
     }
 
     private synchronized HttpClient client() {
         if (client == null) {
-            client = HttpClient.newBuilder().connectTimeout(connectTimeout).executor(executor).build();
+            client = DetachedClient.build(HttpClient.newBuilder().connectTimeout(connectTimeout).executor(executor));
         }
         return client;
     }
@@ -147,11 +154,13 @@ public final class Relay implements AutoCloseable {
      * handshakes already started are done. Open sessions are closed by the endpoint's session
      * group first, and their backends with them (1001). The JDK client's selector thread ends
      * when the client is collected (JDK 17 has no {@code HttpClient.close}; JDK 21's waits for
-     * open WebSockets, which a stopping application must not).
+     * open WebSockets, which a stopping application must not); until then it refers to the
+     * executor, whose thread factory, a class of the application, is replaced by the JDK's.
      */
     @Override
     public void close() {
         executor.shutdown();
+        executor.setThreadFactory(Executors.defaultThreadFactory()); // no new thread is made after shutdown
         synchronized (this) {
             client = null; // the selector thread ends once the client is collected
         }
