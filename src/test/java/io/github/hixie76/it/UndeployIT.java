@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -99,6 +100,80 @@ class UndeployIT {
                 tomcat.stop(Duration.ofSeconds(20));
             }
         }
+    }
+
+    /**
+     * The same with relays open (issue 13): each cycle's application opens its JDK HttpClient and
+     * backend connections (/relay/echo to its own /echo over loopback); at undeploy every relay
+     * client gets FF 00, and then no class loader, no thread of ours and no thread of the JDK
+     * client is left. The client's selector thread ends only after the client is collected (JDK 17
+     * has no HttpClient.close), so the threads are awaited across GCs; the class loaders must go
+     * whether or not that thread still runs, and Tomcat, which checks the threads as each context
+     * stops, must name none of them.
+     */
+    @Test
+    void twentyUndeploysWithOpenRelaysLeakNothing() throws Exception {
+        int relays = 4;
+        Container tomcat = Container.launch("tomcat-11", Path.of("target/hixie76-servlet.war"), "/relayed", List.of());
+        try {
+            long start = System.nanoTime();
+            int threadsAtFirst = 0;
+            for (int cycle = 0; cycle < CYCLES; cycle++) {
+                if (cycle > 0) {
+                    assertEquals("DEPLOYED", tomcat.command("deploy"));
+                }
+                List<Hixie76Client> clients = new ArrayList<>();
+                for (int i = 0; i < relays; i++) {
+                    Hixie76Client client = Hixie76Client.connect(tomcat.uri("/relay/echo"));
+                    clients.add(client);
+                    client.send("cycle " + cycle + " relay " + i);
+                    assertEquals("cycle " + cycle + " relay " + i, client.receive());
+                }
+                if (cycle == 0) {
+                    List<String> names = threadNames(tomcat);
+                    threadsAtFirst = names.size();
+                    assertTrue(names.stream().anyMatch(name -> name.matches("HttpClient-\\d+-SelectorManager")),
+                            "the relay's JDK client runs: " + names);
+                }
+                assertEquals("UNDEPLOYED", tomcat.command("undeploy"));
+                for (Hixie76Client client : clients) {
+                    assertTrue(client.awaitEnd(), "cycle " + cycle + ": FF 00 before the end of the relay's connection");
+                    client.close();
+                }
+            }
+            double cycles = (System.nanoTime() - start) / 1e9;
+            long afterCycles = System.nanoTime();
+            String[] leaks = new String[1];
+            int[] gcs = new int[1];
+            Await.until(() -> "class loaders of undeployed contexts still reachable: " + leaks[0], Await.DEFAULT, () -> {
+                gcs[0]++;
+                return (leaks[0] = command(tomcat, "leaks")).equals("LEAKS ");
+            });
+            double loadersGone = (System.nanoTime() - afterCycles) / 1e9;
+            List<String> selectorsThen = threadNames(tomcat).stream().filter(name -> name.startsWith("HttpClient-")).toList();
+            AtomicReference<List<String>> left = new AtomicReference<>();
+            Await.until(() -> "threads of the relays or of their JDK clients left: " + left.get(), Duration.ofSeconds(30),
+                    () -> {
+                        command(tomcat, "leaks"); // a GC: the selector thread ends once its client is collected
+                        left.set(threadNames(tomcat).stream().filter(name -> name.contains("hixie76")
+                                || name.startsWith("HttpClient-")).toList());
+                        return left.get().isEmpty();
+                    });
+            double threadsGone = (System.nanoTime() - afterCycles) / 1e9;
+            assertEquals(List.of(), leakWarnings(tomcat.log()), "Tomcat's leak detection warned");
+            System.out.printf("%d deploy/undeploy cycles with %d open relays each: %.1f s; class loaders unreachable after"
+                    + " %d GC(s), %.2f s (JDK client threads then: %s); their threads gone after %.2f s; %d threads"
+                    + " after the first deploy, %d at the end%n", CYCLES, relays, cycles, gcs[0], loadersGone,
+                    selectorsThen, threadsGone, threadsAtFirst, threadNames(tomcat).size());
+        } finally {
+            tomcat.stop(Duration.ofSeconds(20));
+        }
+    }
+
+    private static List<String> threadNames(Container container) {
+        String reply = command(container, "threads");
+        assertTrue(reply.startsWith("THREADS "), reply);
+        return List.of(reply.substring("THREADS ".length()).split("\\|"));
     }
 
     private static String command(Container container, String command) {
