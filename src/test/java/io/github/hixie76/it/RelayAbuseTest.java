@@ -237,7 +237,7 @@ class RelayAbuseTest {
                 assertEquals(101, raw.readHead().status()); // the backend was opened before the 101
                 assertArrayEquals(new byte[0], readRest(raw), "no digest, then the end");
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
+            // each ended by the handshake timeout (the count below), not by the client: readRest saw the end
             assertEquals(dropped + count, metrics().getConnectionsDropped().get("handshake-timeout"));
             Await.until(() -> "backend connections of clients that never sent key3: " + RelayBackend.ROOM.size(),
                     DEADLINE, RelayBackend.ROOM::isEmpty);
@@ -245,7 +245,6 @@ class RelayAbuseTest {
             System.out.printf("%d unfinished requests: no backend connection; %d without key3: their backend"
                     + " connections closed with them by the %d ms handshake timeout, all gone after %.2f s%n", count,
                     count, HANDSHAKE_TIMEOUT.toMillis(), (System.nanoTime() - start) / 1e9);
-            assertTrue(seconds < HANDSHAKE_TIMEOUT.toMillis() / 1e3 + 5, seconds + " s");
         } finally {
             for (RawSocket raw : partial) {
                 raw.close();
