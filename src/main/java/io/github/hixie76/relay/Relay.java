@@ -165,9 +165,9 @@ public final class Relay implements AutoCloseable {
     /**
      * The application is stopping. Open sessions are closed by the endpoint's session group
      * first, and their backends with them (1001); this waits, up to the close timeout, for those
-     * closes to be written, then ends every backend connection still open without waiting for
-     * its answer (the endpoint's timers, which would abort a backend that never answers, are
-     * gone), and waits what is left of that time for the relay's threads to end. The JDK
+     * closing handshakes to finish (so that each backend sees its 1001), then aborts every backend
+     * connection still open (the endpoint's timers, which would abort a backend that never
+     * answers, are gone), and waits what is left of that time for the relay's threads to end. The JDK
      * client's selector thread ends
      * when the client is collected (JDK 17 has no {@code HttpClient.close}; JDK 21's waits for
      * open WebSockets, which a stopping application must not); until then it refers to the
@@ -176,13 +176,13 @@ public final class Relay implements AutoCloseable {
     @Override
     public void close() {
         List<RelayEndpoint> live = List.copyOf(open);
-        CompletableFuture<?> written = CompletableFuture.allOf(live.stream().map(RelayEndpoint::stopping)
+        CompletableFuture<?> ended = CompletableFuture.allOf(live.stream().map(RelayEndpoint::stopping)
                 .toArray(CompletableFuture[]::new));
         long deadline = System.nanoTime() + closeTimeout.toNanos();
         try {
-            written.get(closeTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            ended.get(closeTimeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException | ExecutionException e) {
-            LOG.log(Level.DEBUG, "{0}: not every backend took its close within {1} ms", name, closeTimeout.toMillis());
+            LOG.log(Level.DEBUG, "{0}: not every backend answered its close within {1} ms", name, closeTimeout.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

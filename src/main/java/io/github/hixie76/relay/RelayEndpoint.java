@@ -79,7 +79,8 @@ public final class RelayEndpoint implements Endpoint {
     private int deferredCloseCode;
     private String deferredCloseReason;
     private Scheduler.Task deadline;
-    private CompletableFuture<WebSocket> closeSent;
+    /** Completed once the backend connection has ended, however it did. */
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
     /** {@code backendDone} is told, once, when the backend connection has ended or is ending by itself. */
     RelayEndpoint(String name, URI backendUri, Limits limits, Scheduler scheduler, Counters counters,
@@ -263,9 +264,6 @@ public final class RelayEndpoint implements Endpoint {
             socket = backend;
         }
         sent = socket.sendClose(code, reason);
-        synchronized (this) {
-            closeSent = sent;
-        }
         sent.whenComplete((done, error) -> {
             if (error != null) {
                 abortBackend();
@@ -308,7 +306,7 @@ public final class RelayEndpoint implements Endpoint {
             socket.abort();
         }
         if (first) {
-            backendDone.accept(this);
+            backendEndedNow();
         }
     }
 
@@ -317,17 +315,22 @@ public final class RelayEndpoint implements Endpoint {
         return backendEnded;
     }
 
+    /** Once, when the backend connection has ended (or is ending by itself): tells the relay and {@link #stopping}. */
+    private void backendEndedNow() {
+        backendDone.accept(this);
+        ended.complete(null);
+    }
+
     /**
      * The application is stopping, and its timers with it: nothing would end a backend that does
-     * not answer the close the client's end sent it (1001). Returns what completes once that
-     * close is written (at once when none is under way); the caller aborts the backend then, or
-     * when it will wait no longer.
+     * not answer the close the client's end sends it (1001). Returns what completes once the
+     * backend connection has ended: its answer to that close came (the closing handshake done,
+     * so the backend saw 1001), or it failed or was aborted; the caller aborts it when it will
+     * wait no longer. The client's end may not have sent the close yet (its session's end runs
+     * on another thread): this waits for that too.
      */
     CompletableFuture<?> stopping() {
-        synchronized (this) {
-            return backendEnded || closeSent == null ? CompletableFuture.completedFuture(null)
-                    : closeSent.handle((done, error) -> null);
-        }
+        return ended;
     }
 
     // ---- toward the client
@@ -391,7 +394,7 @@ public final class RelayEndpoint implements Endpoint {
         if (first) {
             LOG.log(Level.DEBUG, "{0}: the backend {1} failed: {2}; closing the client", name, backendUri, error.toString());
             counters.dropped("backend-error");
-            backendDone.accept(this);
+            backendEndedNow();
         }
         closeClient();
     }
@@ -487,7 +490,7 @@ public final class RelayEndpoint implements Endpoint {
                 cancelDeadline();
             }
             if (first) {
-                backendDone.accept(RelayEndpoint.this); // the JDK ends the connection itself from here
+                backendEndedNow(); // the JDK ends the connection itself from here
             }
             LOG.log(Level.DEBUG, "{0}: the backend {1} closed with {2}{3}", name, backendUri, statusCode,
                     reason.isEmpty() ? "" : " '" + reason + "'");

@@ -20,7 +20,9 @@ import io.github.hixie76.testing.Rejections;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -55,6 +57,8 @@ class RelayTest {
     /** An RFC 6455 server that accepts one handshake at a time and then never reads. */
     private static final StalledBackend STALLED = new StalledBackend();
     /** A port nothing listens on. */
+    /** Sockets bound, never listening: their ports refuse connections (kept open for the JVM's life). */
+    private static final List<Socket> REFUSING = new java.util.concurrent.CopyOnWriteArrayList<>();
     private static final int CLOSED_PORT = closedPort();
 
     @RegisterExtension
@@ -401,8 +405,16 @@ class RelayTest {
         }
     }
 
+    /**
+     * A loopback port that refuses connections for as long as the tests run: bound by a socket
+     * that never listens, so no server started meanwhile can take it (a port closed after
+     * binding could be handed to the next server that asks for a free one).
+     */
     private static int closedPort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        try {
+            Socket socket = new Socket();
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            REFUSING.add(socket);
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new IllegalStateException(e);
