@@ -184,6 +184,10 @@ final class EndpointHost {
         Handshake handshake = RequestCopy.handshake(request, uri, accepted.origin(), accepted.subprotocol(),
                 Handshake.RFC_6455);
         try {
+            if (!Rfc6455Upgrade.supports(container)) {
+                refuseHixie76Only(request, response, container);
+                return;
+            }
             Rfc6455Upgrade.upgrade(container, request, response, endpoints.get(), handshake, accepted.subprotocol(),
                     shared);
         } catch (LinkageError e) {
@@ -201,6 +205,22 @@ final class EndpointHost {
         }
         refuse(request, response, new Refusal(400, "unavailable", "RFC 6455 is not available on this server: "
                 + RFC6455_UNAVAILABLE + "; hixie-76 is served here"));
+    }
+
+    /**
+     * An RFC 6455 request on a container whose WebSocket implementation has no call a servlet
+     * can upgrade through (javax containers but Tomcat 8.5/9): 400, and one warning per endpoint.
+     */
+    private void refuseHixie76Only(HttpServletRequest request, HttpServletResponse response, Object container)
+            throws IOException {
+        String implementation = container.getClass().getName();
+        if (warnedUnavailable.compareAndSet(false, true)) {
+            LOG.log(Level.WARNING, "{0}: RFC 6455 requests are refused: {1} has no programmatic upgrade;"
+                    + " this container serves hixie-76 only", name, implementation);
+        }
+        refuse(request, response, new Refusal(400, "unavailable", "RFC 6455 cannot be served through this"
+                + " container's WebSocket implementation (" + implementation + ", no programmatic upgrade):"
+                + " this container serves hixie-76 only"));
     }
 
     /** Whether a request is an RFC 6455 opening handshake (RFC 6455 §4.1: Sec-WebSocket-Version or -Key, no hixie-76 keys). */

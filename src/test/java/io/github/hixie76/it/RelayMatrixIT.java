@@ -52,7 +52,7 @@ class RelayMatrixIT {
 
     @BeforeEach
     void start() {
-        app = Container.get(containerName, FixtureApp.build(), FixtureApp.CONTEXT_PATH);
+        app = Container.get(containerName, FixtureApp.build(containerName), FixtureApp.CONTEXT_PATH);
     }
 
     @AfterEach
