@@ -16,10 +16,12 @@ import java.util.Optional;
  * The call that upgrades a request to the container's WebSocket implementation, found once per
  * container class. Jakarta WebSocket 2.1 has {@code ServerContainer.upgradeHttpToWebSocket};
  * javax WebSocket 1.1 has no such call, and the javax build (the same source, transformed)
- * could not compile one, so it is looked up: the standard method first, then Tomcat 8.5/9's
- * public {@code WsServerContainer.doUpgrade(HttpServletRequest, HttpServletResponse,
+ * could not compile one, so it is looked up: the standard method first; then the same method
+ * on the implementation, where a javax container has it ahead of the standard (Jetty 10's
+ * {@code JavaxWebSocketServerContainer}); then Tomcat 8.5/9's public
+ * {@code WsServerContainer.doUpgrade(HttpServletRequest, HttpServletResponse,
  * ServerEndpointConfig, Map)}, which the standard method wraps in Tomcat 10.1 and 11. A
- * container with neither serves hixie-76 only. Stateless and thread-safe.
+ * container with none of them serves hixie-76 only. Stateless and thread-safe.
  */
 final class ContainerUpgrade {
 
@@ -70,6 +72,10 @@ final class ContainerUpgrade {
                 ServerEndpointConfig.class, Map.class);
         if (standard != null && ServerContainer.class.isAssignableFrom(type)) {
             return standard;
+        }
+        Method ahead = publicMethod(type, STANDARD, Object.class, Object.class, ServerEndpointConfig.class, Map.class);
+        if (ahead != null) {
+            return ahead;
         }
         return publicMethod(type, TOMCAT, HttpServletRequest.class, HttpServletResponse.class,
                 ServerEndpointConfig.class, Map.class);

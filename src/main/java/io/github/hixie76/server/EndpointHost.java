@@ -136,7 +136,8 @@ final class EndpointHost {
     private void upgradeHixie76(HttpServletRequest request, HttpServletResponse response,
             HandshakeCheck.Accepted accepted) throws IOException {
         OpeningHandshake.Request agreed = accepted.request();
-        byte[] bodyKey3 = accepted.key3InBody() ? RequestCopy.bodyKey3(request) : null;
+        byte[] bodyKey3 = accepted.key3InBody() && Transports.readsKey3Body(request) ? RequestCopy.bodyKey3(request)
+                : null;
         if (bodyKey3 != null && bodyKey3.length < OpeningHandshake.KEY3_LENGTH) {
             refuse(request, response, Refusal.malformed("request body ended after " + bodyKey3.length
                     + " of the 8 bytes of key3"));

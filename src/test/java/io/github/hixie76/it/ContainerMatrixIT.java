@@ -153,8 +153,9 @@ class ContainerMatrixIT {
             String body = new String(raw.readToEnd(), StandardCharsets.UTF_8);
             if (server.isJetty() && name.equals("no Connection upgrade")) {
                 // Jetty answers an Upgrade without a Connection: Upgrade token itself, with its
-                // own HTML page, before any servlet runs.
-                assertTrue(body.contains("Invalid h2c upgrade headers"), body);
+                // own HTML page, before any servlet runs (Jetty 10 gives no reason).
+                assertTrue(body.contains(server.name().equals("jetty-10") ? "<h1>Bad Message 400</h1>"
+                        : "Invalid h2c upgrade headers"), body);
             } else {
                 assertEquals("text/plain;charset=utf-8", head.all("Content-Type").get(0).toLowerCase(Locale.ROOT));
                 assertEquals(reason, body.strip());

@@ -34,7 +34,7 @@ public final class Container {
 
     /** Every container the project claims, by the name of its directory under src/test/containers. */
     public static final List<String> ALL = List.of("jetty-ee10", "jetty-ee11", "tomcat-11", "tomcat-10.1",
-            "tomcat-9");
+            "tomcat-9", "tomcat-8.5", "jetty-10");
     /**
      * The containers the matrix runs on: {@link #ALL}, or those named in the system property
      * {@code hixie76.containers} (comma-separated; {@code mvn verify -Dhixie76.containers=tomcat-9}).
