@@ -60,6 +60,8 @@ final class EndpointHost {
     private final ThreadScheduler timer;
     private final EndpointContext shared;
     private final MetricsRegistry published;
+    /** Why this container cannot serve hixie-76 handshakes (Undertow), or null. */
+    private final String hixie76Refusal;
 
     private final String path;
     private final Broadcaster broadcaster = group::broadcast;
@@ -96,6 +98,10 @@ final class EndpointHost {
         Limits limits = new Limits(config.maxMessageSize(), config.maxOutboundBytes(), config.handshakeTimeout(),
                 config.closeTimeout(), config.idleTimeout());
         this.shared = new EndpointContext(limits, group, metrics, timer);
+        this.hixie76Refusal = ContainerCheck.hixie76Refusal(context.getServerInfo()).orElse(null);
+        if (hixie76Refusal != null) {
+            LOG.log(Level.WARNING, "{0}: {1}", name, hixie76Refusal);
+        }
         this.published = MetricsRegistry.publish(context, metrics);
         Broadcasters.publish(context, path, broadcaster);
     }
@@ -114,7 +120,10 @@ final class EndpointHost {
         boolean rfc6455 = isRfc6455(request);
         Function<String, List<String>> headers = header -> Collections.list(request.getHeaders(header));
         HandshakeCheck.Verdict verdict;
-        if (!serves(request)) {
+        if (hixie76Refusal != null && !rfc6455 && (request.getHeader("Sec-WebSocket-Key1") != null
+                || request.getHeader("Sec-WebSocket-Key2") != null)) {
+            verdict = new Refusal(400, "unavailable", hixie76Refusal);
+        } else if (!serves(request)) {
             verdict = new Refusal(400, "protocol", (rfc6455 ? "RFC 6455" : "hixie-76")
                     + " is not served here; this endpoint serves " + String.join(", ", protocols));
         } else if (rfc6455) {

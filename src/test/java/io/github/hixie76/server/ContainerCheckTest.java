@@ -23,4 +23,18 @@ class ContainerCheckTest {
     void acceptsTheOthers(String serverInfo) {
         assertEquals(Optional.empty(), ContainerCheck.refusal(serverInfo));
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Undertow - 2.2.37.Final", "Undertow - 2.3.20.Final"})
+    void undertowServesRfc6455Only(String serverInfo) {
+        String reason = ContainerCheck.hixie76Refusal(serverInfo).orElseThrow();
+        assertTrue(reason.contains("collapses runs of spaces") && reason.contains("RFC 6455 is served"), reason);
+        assertEquals(Optional.empty(), ContainerCheck.refusal(serverInfo));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty/10.0.24", "jetty/12.1.14", "Apache Tomcat/9.0.112", ""})
+    void theOthersServeHixie76(String serverInfo) {
+        assertEquals(Optional.empty(), ContainerCheck.hixie76Refusal(serverInfo));
+    }
 }

@@ -36,6 +36,11 @@ public final class Container {
     public static final List<String> ALL = List.of("jetty-ee10", "jetty-ee11", "tomcat-11", "tomcat-10.1",
             "tomcat-9", "tomcat-8.5", "jetty-10");
     /**
+     * Undertow 2.3 (jakarta) and 2.2 (javax): RFC 6455 only, as Undertow collapses spaces in
+     * header values, which hixie-76 keys need (UndertowIT); not in the hixie-76 matrix.
+     */
+    public static final List<String> UNDERTOW = List.of("undertow-2.3", "undertow-2.2");
+    /**
      * The containers the matrix runs on: {@link #ALL}, or those named in the system property
      * {@code hixie76.containers} (comma-separated; {@code mvn verify -Dhixie76.containers=tomcat-9}).
      */
@@ -233,7 +238,10 @@ public final class Container {
             String classpath = classpath(name);
             List<String> command = new ArrayList<>(List.of(java()));
             command.addAll(jvmArgs);
-            command.addAll(name.startsWith("jetty")
+            command.addAll(name.startsWith("undertow")
+                    ? List.of("-cp", classpath, HOME.resolve("UndertowLauncher.java").toString(),
+                            webapp.toAbsolutePath().toString(), contextPath, isJavax(name) ? "javax" : "jakarta")
+                    : name.startsWith("jetty")
                     ? List.of("-cp", classpath, HOME.resolve("JettyLauncher.java").toString(),
                             webapp.toAbsolutePath().toString(), contextPath, name.substring("jetty-".length()))
                     // the module openings Tomcat's own catalina.sh passes, so that its leak detection runs whole
