@@ -14,7 +14,7 @@ import java.util.Optional;
 
 /**
  * The call that upgrades a request to the container's WebSocket implementation, found once per
- * container class. Jakarta WebSocket 2.1 has {@code ServerContainer.upgradeHttpToWebSocket};
+ * container class (the last one is kept). Jakarta WebSocket 2.1 has {@code ServerContainer.upgradeHttpToWebSocket};
  * javax WebSocket 1.1 has no such call, and the javax build (the same source, transformed)
  * could not compile one, so it is looked up: the standard method first; then the same method
  * on the implementation, where a javax container has it ahead of the standard (Jetty 10's
@@ -28,19 +28,28 @@ final class ContainerUpgrade {
     private static final String STANDARD = "upgradeHttpToWebSocket";
     private static final String TOMCAT = "doUpgrade";
 
-    private static final ClassValue<Optional<Method>> METHODS = new ClassValue<>() {
-        @Override
-        protected Optional<Method> computeValue(Class<?> type) {
-            return Optional.ofNullable(find(type));
-        }
-    };
+    /**
+     * The last lookup: one container class per application in practice. Not a ClassValue,
+     * which would hang this application's class on the container's class and keep it after an
+     * undeploy; this holds only the container's class, from the application's side.
+     */
+    private static volatile Lookup last;
+
+    private record Lookup(Class<?> type, Optional<Method> method) {
+    }
 
     private ContainerUpgrade() {
     }
 
     /** The upgrade call of this container's {@code ServerContainer}, or empty when it has none. */
     static Optional<Method> of(Object container) {
-        return METHODS.get(container.getClass());
+        Class<?> type = container.getClass();
+        Lookup lookup = last;
+        if (lookup == null || lookup.type() != type) {
+            lookup = new Lookup(type, Optional.ofNullable(find(type)));
+            last = lookup;
+        }
+        return lookup.method();
     }
 
     /** Upgrades the request through {@code method} (from {@link #of}); the container answers it. */

@@ -38,7 +38,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The packaged WAR on every container the project claims (Jetty 12.1 ee10 and ee11, Tomcat 11
- * and 10.1), each in a JVM of its own, over real sockets. Where a container cannot do something,
+ * and 10.1; the javax WAR on Tomcat 9 and 8.5 and Jetty 10), each in a JVM of its own, over
+ * real sockets. Where a container cannot do something,
  * the test asserts what that container does instead.
  */
 @ParameterizedClass(name = "{0}")
