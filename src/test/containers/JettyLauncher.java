@@ -12,7 +12,8 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.security.Credential;
 
 /**
- * Deploys a WAR on Jetty 12 in the given environment (ee10, ee11) on a free loopback port,
+ * Deploys a WAR on Jetty 12 in the given environment (ee10, ee11), or on Jetty 10 (environment
+ * "10"), on a free loopback port,
  * prints "LISTENING port", and runs until its standard input ends. Run as a source file:
  * java -cp JETTY_CLASSPATH JettyLauncher.java WAR CONTEXT_PATH ENVIRONMENT
  *
@@ -28,7 +29,9 @@ public class JettyLauncher {
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost("127.0.0.1");
         server.addConnector(connector);
-        Class<?> type = Class.forName("org.eclipse.jetty." + args[2] + ".webapp.WebAppContext");
+        // Jetty 12 has one WebAppContext per environment; Jetty 10 and 9.4 have one, of no environment.
+        Class<?> type = Class.forName(!args[2].startsWith("ee") ? "org.eclipse.jetty.webapp.WebAppContext"
+                : "org.eclipse.jetty." + args[2] + ".webapp.WebAppContext");
         Object webapp = type.getConstructor().newInstance();
         type.getMethod("setContextPath", String.class).invoke(webapp, args[1]);
         type.getMethod("setWar", String.class).invoke(webapp, args[0]);

@@ -6,18 +6,17 @@ import io.github.hixie76.engine.EndpointContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.websocket.DeploymentException;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
-import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.util.List;
-import java.util.Map;
 
 /**
  * RFC 6455 through the container's own {@code jakarta.websocket}: an accepted request is
- * handed to {@link ServerContainer#upgradeHttpToWebSocket} with a configuration made for it,
+ * handed to the container's upgrade call ({@link ContainerUpgrade}: Jakarta's
+ * {@code ServerContainer.upgradeHttpToWebSocket}, Tomcat 8.5/9's {@code doUpgrade}) with a configuration made for it,
  * whose configurator gives the container an {@link AdapterEndpoint} for the application's
  * {@link Endpoint}. No RFC 6455 code is written here: the container's implementation is the
  * tested one. Stateless and thread-safe.
@@ -31,7 +30,16 @@ public final class Rfc6455Upgrade {
     public static final String SERVER_CONTAINER = "jakarta.websocket.server.ServerContainer";
 
     /**
-     * Upgrades the request; the container answers it (101, or its own 4xx for a malformed RFC
+     * Whether this container can upgrade a request to its WebSocket implementation from a
+     * servlet: false on javax containers other than Tomcat 8.5/9 (Jetty 10, Undertow 2.2),
+     * which then serve hixie-76 only. {@code container}: the context's {@link #SERVER_CONTAINER}.
+     */
+    public static boolean supports(Object container) {
+        return ContainerUpgrade.of(container).isPresent();
+    }
+
+    /**
+     * Upgrades the request (the caller asked {@link #supports} first); the container answers it (101, or its own 4xx for a malformed RFC
      * 6455 request). {@code container} is the context's {@link #SERVER_CONTAINER} attribute;
      * {@code subprotocol} is the one agreed, or null. Callers reach this class only once the
      * container has that attribute: loading it needs the {@code jakarta.websocket} classes,
@@ -48,11 +56,9 @@ public final class Rfc6455Upgrade {
                 .subprotocols(subprotocol == null ? List.of() : List.of(subprotocol))
                 .configurator(new Configurator(adapter, subprotocol))
                 .build();
-        try {
-            ((ServerContainer) container).upgradeHttpToWebSocket(request, response, config, Map.of());
-        } catch (DeploymentException e) {
-            throw new ServletException("the container refused the RFC 6455 upgrade", e);
-        }
+        Method upgrade = ContainerUpgrade.of(container).orElseThrow(
+                () -> new ServletException(container.getClass().getName() + " has no RFC 6455 upgrade call"));
+        ContainerUpgrade.invoke(upgrade, container, request, response, config);
     }
 
     /** Hands the container this connection's adapter, and the subprotocol the edge agreed. */

@@ -60,6 +60,8 @@ final class EndpointHost {
     private final ThreadScheduler timer;
     private final EndpointContext shared;
     private final MetricsRegistry published;
+    /** Why this container cannot serve hixie-76 handshakes (Undertow), or null. */
+    private final String hixie76Refusal;
 
     private final String path;
     private final Broadcaster broadcaster = group::broadcast;
@@ -96,6 +98,10 @@ final class EndpointHost {
         Limits limits = new Limits(config.maxMessageSize(), config.maxOutboundBytes(), config.handshakeTimeout(),
                 config.closeTimeout(), config.idleTimeout());
         this.shared = new EndpointContext(limits, group, metrics, timer);
+        this.hixie76Refusal = ContainerCheck.hixie76Refusal(context.getServerInfo()).orElse(null);
+        if (hixie76Refusal != null) {
+            LOG.log(Level.WARNING, "{0}: {1}", name, hixie76Refusal);
+        }
         this.published = MetricsRegistry.publish(context, metrics);
         Broadcasters.publish(context, path, broadcaster);
     }
@@ -114,7 +120,10 @@ final class EndpointHost {
         boolean rfc6455 = isRfc6455(request);
         Function<String, List<String>> headers = header -> Collections.list(request.getHeaders(header));
         HandshakeCheck.Verdict verdict;
-        if (!serves(request)) {
+        if (hixie76Refusal != null && !rfc6455 && (request.getHeader("Sec-WebSocket-Key1") != null
+                || request.getHeader("Sec-WebSocket-Key2") != null)) {
+            verdict = new Refusal(400, "unavailable", hixie76Refusal);
+        } else if (!serves(request)) {
             verdict = new Refusal(400, "protocol", (rfc6455 ? "RFC 6455" : "hixie-76")
                     + " is not served here; this endpoint serves " + String.join(", ", protocols));
         } else if (rfc6455) {
@@ -136,7 +145,8 @@ final class EndpointHost {
     private void upgradeHixie76(HttpServletRequest request, HttpServletResponse response,
             HandshakeCheck.Accepted accepted) throws IOException {
         OpeningHandshake.Request agreed = accepted.request();
-        byte[] bodyKey3 = accepted.key3InBody() ? RequestCopy.bodyKey3(request) : null;
+        byte[] bodyKey3 = accepted.key3InBody() && Transports.readsKey3Body(request) ? RequestCopy.bodyKey3(request)
+                : null;
         if (bodyKey3 != null && bodyKey3.length < OpeningHandshake.KEY3_LENGTH) {
             refuse(request, response, Refusal.malformed("request body ended after " + bodyKey3.length
                     + " of the 8 bytes of key3"));
@@ -184,6 +194,10 @@ final class EndpointHost {
         Handshake handshake = RequestCopy.handshake(request, uri, accepted.origin(), accepted.subprotocol(),
                 Handshake.RFC_6455);
         try {
+            if (!Rfc6455Upgrade.supports(container)) {
+                refuseHixie76Only(request, response, container);
+                return;
+            }
             Rfc6455Upgrade.upgrade(container, request, response, endpoints.get(), handshake, accepted.subprotocol(),
                     shared);
         } catch (LinkageError e) {
@@ -201,6 +215,22 @@ final class EndpointHost {
         }
         refuse(request, response, new Refusal(400, "unavailable", "RFC 6455 is not available on this server: "
                 + RFC6455_UNAVAILABLE + "; hixie-76 is served here"));
+    }
+
+    /**
+     * An RFC 6455 request on a container whose WebSocket implementation has no call a servlet
+     * can upgrade through (javax containers but Tomcat 8.5/9): 400, and one warning per endpoint.
+     */
+    private void refuseHixie76Only(HttpServletRequest request, HttpServletResponse response, Object container)
+            throws IOException {
+        String implementation = container.getClass().getName();
+        if (warnedUnavailable.compareAndSet(false, true)) {
+            LOG.log(Level.WARNING, "{0}: RFC 6455 requests are refused: {1} has no programmatic upgrade;"
+                    + " this container serves hixie-76 only", name, implementation);
+        }
+        refuse(request, response, new Refusal(400, "unavailable", "RFC 6455 cannot be served through this"
+                + " container's WebSocket implementation (" + implementation + ", no programmatic upgrade):"
+                + " this container serves hixie-76 only"));
     }
 
     /** Whether a request is an RFC 6455 opening handshake (RFC 6455 §4.1: Sec-WebSocket-Version or -Key, no hixie-76 keys). */

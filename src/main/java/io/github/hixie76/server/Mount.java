@@ -7,6 +7,7 @@ import io.github.hixie76.relay.RelayTarget;
 import jakarta.servlet.Registration;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.UnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -25,6 +27,10 @@ import java.util.function.Supplier;
  * container initialises the servlet or filter. Thread-safe after {@link #init}.
  */
 final class Mount {
+
+    private static final System.Logger LOG = System.getLogger(Mount.class.getName());
+    /** Context attribute: this application's refusal to run on this container was logged. */
+    private static final String REFUSED = "io.github.hixie76.refused";
 
     private final Supplier<? extends Endpoint> endpoints;
     private final EndpointConfig config;
@@ -82,6 +88,15 @@ final class Mount {
     void init(String name, Collection<String> mappings, ServletContext context, Function<String, String> initParameter)
             throws ServletException {
         String path = mappings == null || mappings.isEmpty() ? name : mappings.stream().sorted().findFirst().get();
+        Optional<String> refusal = ContainerCheck.refusal(context.getServerInfo());
+        if (refusal.isPresent()) {
+            // One line per application, however many endpoints it has; each stays unavailable.
+            if (context.getAttribute(REFUSED) == null) {
+                context.setAttribute(REFUSED, Boolean.TRUE);
+                LOG.log(System.Logger.Level.ERROR, refusal.get());
+            }
+            throw new UnavailableException(refusal.get());
+        }
         try {
             if (relay != null) {
                 host = relayHost(name, path, context, relay, config);

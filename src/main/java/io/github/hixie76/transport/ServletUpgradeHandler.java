@@ -34,6 +34,8 @@ public final class ServletUpgradeHandler implements HttpUpgradeHandler {
     private Function<Wire, Connection> connections;
     private byte[] bodyKey3;
     private CloseHook closeHook;
+    /** The connection a container gave {@link #init} before {@link #prepare} (Jetty 10); guarded by this. */
+    private WebConnection initialised;
     private volatile Connection connection;
 
     /** What a container needs, beyond {@code WebConnection.close()}, to end an upgraded TCP connection for good. */
@@ -44,14 +46,37 @@ public final class ServletUpgradeHandler implements HttpUpgradeHandler {
         void afterClose(ServletOutputStream out, boolean inCallback);
     }
 
+    /**
+     * What the engine needs, given after {@code upgrade()} returned. Most containers call
+     * {@link #init} after {@code service()} returns; Jetty 10 calls it inside {@code upgrade()},
+     * before this: then the connection starts here.
+     */
     void prepare(Function<Wire, Connection> connections, byte[] bodyKey3, CloseHook closeHook) {
-        this.connections = connections;
-        this.bodyKey3 = bodyKey3;
-        this.closeHook = closeHook;
+        WebConnection early;
+        synchronized (this) {
+            this.connections = connections;
+            this.bodyKey3 = bodyKey3;
+            this.closeHook = closeHook;
+            early = initialised;
+            initialised = null;
+        }
+        if (early != null) {
+            start(early);
+        }
     }
 
     @Override
     public void init(WebConnection web) {
+        synchronized (this) {
+            if (connections == null) {
+                initialised = web;
+                return;
+            }
+        }
+        start(web);
+    }
+
+    private void start(WebConnection web) {
         ServletOutputStream out = null;
         try {
             ServletInputStream in = web.getInputStream();

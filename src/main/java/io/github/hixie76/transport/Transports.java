@@ -14,9 +14,9 @@ import java.util.function.Function;
 
 /**
  * The one place that picks a transport for an accepted handshake, by the container the
- * request came from: Jetty's connection-level upgrade on Jetty ({@link JettyTransport}), the
- * servlet upgrade ({@link ServletUpgradeHandler}) elsewhere, with the container's close
- * workaround. Stateless.
+ * request came from: Jetty 12's connection-level upgrade on Jetty 12 ({@link JettyTransport}),
+ * the servlet upgrade ({@link ServletUpgradeHandler}) elsewhere, with the container's close
+ * workaround (Tomcat) or its async and idle timeouts lifted (Jetty 10). Stateless.
  */
 public final class Transports {
 
@@ -24,18 +24,35 @@ public final class Transports {
 
     /** The containers whose quirks a transport works around, told apart by their request class. */
     enum Container {
-        JETTY, TOMCAT, OTHER;
+        /** Jetty 12, whose servlet request is of an environment's package (ee10, ee11). */
+        JETTY,
+        /** Jetty 10 (and 9.4, 11), whose servlet request is {@code org.eclipse.jetty.server.Request}. */
+        JETTY_10,
+        TOMCAT, OTHER;
 
         static Container of(ServletRequest request) {
             while (request instanceof ServletRequestWrapper wrapper) {
                 request = wrapper.getRequest();
             }
             String type = request.getClass().getName();
+            if (type.startsWith("org.eclipse.jetty.server.")) {
+                return JETTY_10;
+            }
             return type.startsWith("org.eclipse.jetty.") ? JETTY : type.startsWith("org.apache.catalina.") ? TOMCAT : OTHER;
         }
     }
 
     private Transports() {
+    }
+
+    /**
+     * Whether key3 sent as a request body ({@code Content-Length: 8}) must be read by the
+     * servlet before the upgrade: Tomcat swallows it otherwise, and Jetty 12 hands it over
+     * either way. Jetty 10 ends the upgraded input at once when the body was read (its input
+     * stays at the body's end), but passes the unread body on as the upgraded stream's first bytes.
+     */
+    public static boolean readsKey3Body(HttpServletRequest request) {
+        return Container.of(request) != Container.JETTY_10;
     }
 
     /**
@@ -56,13 +73,28 @@ public final class Transports {
         ServletUpgradeHandler.CloseHook closeHook = switch (container) {
             case JETTY -> completeAsync(request);
             case TOMCAT -> new TomcatNudge();
-            case OTHER -> ServletUpgradeHandler.CloseHook.NONE;
+            case JETTY_10, OTHER -> null;
         };
         ServletUpgradeHandler handler;
         try {
             handler = request.upgrade(ServletUpgradeHandler.class);
         } catch (ServletException e) {
             throw new IOException("the container refused the upgrade", e);
+        }
+        if (closeHook == null && request.isAsyncStarted()) {
+            // Jetty 10 runs the upgraded connection inside an async context it started itself in
+            // upgrade(), with the default 30 s timeout, which would end a busy connection too;
+            // closing the upgraded streams does not end the TCP connection there until that
+            // context completes.
+            AsyncContext async = request.getAsyncContext();
+            async.setTimeout(0);
+            closeHook = completing(async);
+        }
+        if (container == Container.JETTY_10) {
+            Jetty10Idle.lift(request);
+        }
+        if (closeHook == null) {
+            closeHook = ServletUpgradeHandler.CloseHook.NONE;
         }
         // Jetty's upgrade() replaces Upgrade with the request's value (Netty's client sends
         // "websocket"); the draft's server sends exactly "WebSocket" (§5.2) and strict clients
@@ -79,6 +111,11 @@ public final class Transports {
     private static ServletUpgradeHandler.CloseHook completeAsync(HttpServletRequest request) {
         AsyncContext async = request.startAsync();
         async.setTimeout(0);
+        return completing(async);
+    }
+
+    /** A hook that completes the async context an upgraded connection runs in, once the engine is done. */
+    private static ServletUpgradeHandler.CloseHook completing(AsyncContext async) {
         return (out, inCallback) -> {
             try {
                 async.complete();

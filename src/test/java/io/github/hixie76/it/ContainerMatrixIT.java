@@ -38,7 +38,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The packaged WAR on every container the project claims (Jetty 12.1 ee10 and ee11, Tomcat 11
- * and 10.1), each in a JVM of its own, over real sockets. Where a container cannot do something,
+ * and 10.1; the javax WAR on Tomcat 9 and 8.5 and Jetty 10), each in a JVM of its own, over
+ * real sockets. Where a container cannot do something,
  * the test asserts what that container does instead.
  */
 @ParameterizedClass(name = "{0}")
@@ -153,8 +154,9 @@ class ContainerMatrixIT {
             String body = new String(raw.readToEnd(), StandardCharsets.UTF_8);
             if (server.isJetty() && name.equals("no Connection upgrade")) {
                 // Jetty answers an Upgrade without a Connection: Upgrade token itself, with its
-                // own HTML page, before any servlet runs.
-                assertTrue(body.contains("Invalid h2c upgrade headers"), body);
+                // own HTML page, before any servlet runs (Jetty 10 gives no reason).
+                assertTrue(body.contains(server.name().equals("jetty-10") ? "<h1>Bad Message 400</h1>"
+                        : "Invalid h2c upgrade headers"), body);
             } else {
                 assertEquals("text/plain;charset=utf-8", head.all("Content-Type").get(0).toLowerCase(Locale.ROOT));
                 assertEquals(reason, body.strip());

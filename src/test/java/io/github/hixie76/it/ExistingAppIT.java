@@ -54,7 +54,7 @@ class ExistingAppIT {
 
     @BeforeEach
     void start() {
-        app = Container.get(containerName, FixtureApp.build(), FixtureApp.CONTEXT_PATH);
+        app = Container.get(containerName, FixtureApp.build(containerName), FixtureApp.CONTEXT_PATH);
     }
 
     @ParameterizedTest

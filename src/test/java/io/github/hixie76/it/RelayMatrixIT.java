@@ -49,7 +49,7 @@ class RelayMatrixIT {
 
     @BeforeEach
     void start() {
-        app = Container.get(containerName, FixtureApp.build(), FixtureApp.CONTEXT_PATH);
+        app = Container.get(containerName, FixtureApp.build(containerName), FixtureApp.CONTEXT_PATH);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -107,7 +107,7 @@ class Rfc6455MatrixIT {
     }
 
     private Container fixture() {
-        return Container.get(containerName, FixtureApp.build(), FixtureApp.CONTEXT_PATH);
+        return Container.get(containerName, FixtureApp.build(containerName), FixtureApp.CONTEXT_PATH);
     }
 
     // ---- /echo of the packaged WAR

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,7 +34,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Container {
 
     /** Every container the project claims, by the name of its directory under src/test/containers. */
-    public static final List<String> NAMES = List.of("jetty-ee10", "jetty-ee11", "tomcat-11", "tomcat-10.1");
+    public static final List<String> ALL = List.of("jetty-ee10", "jetty-ee11", "tomcat-11", "tomcat-10.1",
+            "tomcat-9", "tomcat-8.5", "jetty-10");
+    /**
+     * Undertow 2.3 (jakarta) and 2.2 (javax): RFC 6455 only, as Undertow collapses spaces in
+     * header values, which hixie-76 keys need (UndertowIT); not in the hixie-76 matrix.
+     */
+    public static final List<String> UNDERTOW = List.of("undertow-2.3", "undertow-2.2");
+    /**
+     * The containers the matrix runs on: {@link #ALL}, or those named in the system property
+     * {@code hixie76.containers} (comma-separated; {@code mvn verify -Dhixie76.containers=tomcat-9}).
+     */
+    public static final List<String> NAMES = selected(System.getProperty("hixie76.containers", ""));
+    /** The containers of {@code javax.servlet} among {@link #NAMES}: they get the javax WAR. */
+    public static final Set<String> JAVAX = Set.of("tomcat-9", "tomcat-8.5", "jetty-10", "undertow-2.2");
     public static final String CONTEXT_PATH = "/hixie76-servlet";
     public static final String USER = "alice";
     public static final String PASSWORD = "secret";
@@ -44,6 +58,7 @@ public final class Container {
     private static final Path HOME = Path.of("src/test/containers");
     private static final Path WORK = Path.of("target/containers");
     private static final Path WAR = Path.of("target/hixie76-servlet.war");
+    private static final Path JAVAX_WAR = Path.of("target/hixie76-servlet-javax.war");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Map<String, Container> STARTED = new ConcurrentHashMap<>();
     private static final AtomicInteger NODES = new AtomicInteger();
@@ -79,7 +94,30 @@ public final class Container {
 
     /** The named container with the project's WAR deployed, started on first use. */
     public static Container get(String name) {
-        return get(name, WAR, CONTEXT_PATH);
+        return get(name, war(name), CONTEXT_PATH);
+    }
+
+    private static List<String> selected(String property) {
+        if (property.isBlank()) {
+            return ALL;
+        }
+        List<String> names = List.of(property.trim().split("\\s*,\\s*"));
+        for (String name : names) {
+            if (!ALL.contains(name)) {
+                throw new IllegalArgumentException("hixie76.containers names " + name + "; the containers are " + ALL);
+            }
+        }
+        return names;
+    }
+
+    /** The packaged WAR for the named container: the javax one on a {@link #JAVAX} container. */
+    public static Path war(String name) {
+        return isJavax(name) ? JAVAX_WAR : WAR;
+    }
+
+    /** Whether the named container implements {@code javax.servlet} rather than {@code jakarta.servlet}. */
+    public static boolean isJavax(String name) {
+        return JAVAX.contains(name);
     }
 
     /** The named container with another web application (a WAR or a directory), started on first use. */
@@ -104,7 +142,7 @@ public final class Container {
     public static Container node(String name, Map<String, String> systemProperties) {
         List<String> jvmArgs = new ArrayList<>();
         systemProperties.forEach((key, value) -> jvmArgs.add("-D" + key + "=" + value));
-        return start(name, WAR, CONTEXT_PATH, jvmArgs, "-node" + NODES.incrementAndGet());
+        return start(name, war(name), CONTEXT_PATH, jvmArgs, "-node" + NODES.incrementAndGet());
     }
 
     /** Ends a container from {@link #launch} as {@link #stop} does, within 10 s. */
@@ -204,7 +242,10 @@ public final class Container {
             String classpath = classpath(name);
             List<String> command = new ArrayList<>(List.of(java()));
             command.addAll(jvmArgs);
-            command.addAll(name.startsWith("jetty")
+            command.addAll(name.startsWith("undertow")
+                    ? List.of("-cp", classpath, HOME.resolve("UndertowLauncher.java").toString(),
+                            webapp.toAbsolutePath().toString(), contextPath, isJavax(name) ? "javax" : "jakarta")
+                    : name.startsWith("jetty")
                     ? List.of("-cp", classpath, HOME.resolve("JettyLauncher.java").toString(),
                             webapp.toAbsolutePath().toString(), contextPath, name.substring("jetty-".length()))
                     // the module openings Tomcat's own catalina.sh passes, so that its leak detection runs whole

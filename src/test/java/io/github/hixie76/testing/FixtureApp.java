@@ -9,7 +9,9 @@ import java.util.stream.Stream;
 /**
  * The existing web application of the mounting tests, assembled as a user would: its own
  * pages and web.xml ({@code src/test/webapps/existing-app}), its own classes (package
- * {@code io.github.hixie76.fixture}), and the project's library jar in {@code WEB-INF/lib}.
+ * {@code io.github.hixie76.fixture}), and the project's library jar in {@code WEB-INF/lib}. For
+ * a javax container, the same from the javax build: the classes and web.xml transformed by
+ * {@code mvn package} into {@code target/javax/existing-app}, and the javax library jar.
  */
 public final class FixtureApp {
 
@@ -19,13 +21,42 @@ public final class FixtureApp {
     private static final Path CLASSES = Path.of("target/test-classes/io/github/hixie76/fixture");
     private static final Path LIBRARY = Path.of("target/hixie76-servlet-lib.jar");
     private static final Path TARGET = Path.of("target/fixture/existing-app");
+    private static final Path JAVAX_SOURCE = Path.of("target/javax/existing-app");
+    private static final Path JAVAX_LIBRARY = Path.of("target/hixie76-servlet-javax-lib.jar");
+    private static final Path JAVAX_TARGET = Path.of("target/fixture/existing-app-javax");
 
     private static Path built;
+    private static Path builtJavax;
 
     private FixtureApp() {
     }
 
-    /** The application's directory, assembled once per test run. */
+    /** The application's directory for the named container (javax or jakarta), assembled once per test run. */
+    public static Path build(String container) {
+        return Container.isJavax(container) ? buildJavax() : build();
+    }
+
+    /** The javax application's directory, assembled once per test run. */
+    public static synchronized Path buildJavax() {
+        if (builtJavax == null) {
+            try {
+                if (!Files.isRegularFile(JAVAX_LIBRARY) || !Files.isDirectory(JAVAX_SOURCE)) {
+                    throw new IllegalStateException(JAVAX_LIBRARY + " or " + JAVAX_SOURCE
+                            + " is missing: integration tests run after 'mvn package'");
+                }
+                deleteTree(JAVAX_TARGET);
+                copyTree(JAVAX_SOURCE, JAVAX_TARGET);
+                Files.createDirectories(JAVAX_TARGET.resolve("WEB-INF/lib"));
+                Files.copy(JAVAX_LIBRARY, JAVAX_TARGET.resolve("WEB-INF/lib").resolve(JAVAX_LIBRARY.getFileName()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            builtJavax = JAVAX_TARGET;
+        }
+        return builtJavax;
+    }
+
+    /** The jakarta application's directory, assembled once per test run. */
     public static synchronized Path build() {
         if (built == null) {
             try {
