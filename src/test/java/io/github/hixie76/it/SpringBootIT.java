@@ -29,14 +29,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * hixie-76 in a Spring Boot application of its own (src/test/spring-boot: a controller and a
  * page), its packaged executable jar run with {@code java -jar}: Spring Boot 3 on embedded
- * Tomcat 10.1 with the library jar, each registration way README's "Spring Boot" gives (a
+ * Tomcat 10.1 with the library jar and Spring Boot 2.7 on embedded Tomcat 9 with the javax
+ * library jar (the same sources), each registration way README's "Spring Boot" gives (a
  * {@code ServletRegistrationBean}; the library's initializer run from a
  * {@code ServletContextInitializer}, for the context-param and the annotation). The
  * application's own pages answer as before, and {@code /chat} serves hixie-76 and RFC 6455
  * clients in one room.
  */
 @ParameterizedClass(name = "{0}, {1}")
-@CsvSource({"boot-3, servlet-bean", "boot-3, initializer"})
+@CsvSource({"boot-3, servlet-bean", "boot-3, initializer", "boot-2.7, servlet-bean", "boot-2.7, initializer"})
 class SpringBootIT {
 
     private static final Duration WAIT = Duration.ofSeconds(10);

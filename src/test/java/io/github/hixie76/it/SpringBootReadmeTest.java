@@ -37,6 +37,11 @@ class SpringBootReadmeTest {
         assertDocumented("Spring Boot 3 (embedded Tomcat 10.1, jakarta) takes the `lib` jar:", "boot-3");
     }
 
+    @Test
+    void springBoot27TakesTheJavaxLibraryJar() throws Exception {
+        assertDocumented("Spring Boot 2.7 (embedded Tomcat 9, javax) takes the `javax-lib` jar:", "boot-2.7");
+    }
+
     /** README's dependency after {@code caption} is the library dependency of fixture {@code name}'s pom. */
     private static void assertDocumented(String caption, String name) throws Exception {
         List<Element> documented = Pom.dependencies(Readme.blockAfter(caption));
