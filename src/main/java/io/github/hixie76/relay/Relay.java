@@ -11,11 +11,15 @@ import java.net.http.HttpTimeoutException;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,9 +37,18 @@ public final class Relay implements AutoCloseable {
 
     private final String name;
     private final Duration connectTimeout;
-    private final ExecutorService executor;
-    /** Made on the first backend connection: its selector thread outlives undeploy by seconds, so a relay never used starts none. */
+    /** The client's threads; the client refers to it as long as its selector thread lives. */
+    private final ThreadPoolExecutor executor;
+    /**
+     * Made on the first backend connection (a relay never used starts no thread), by
+     * {@link DetachedClient}: its selector thread outlives the relay (until the client is
+     * collected, and up to 3 s more), so it must hold nothing of the application.
+     */
     private HttpClient client; // guarded by this
+    /** The endpoints whose backend connection is open, for {@link #close}. */
+    private final Set<RelayEndpoint> open = ConcurrentHashMap.newKeySet();
+    /** How long {@link #close} waits for the backends' closes to be written: the endpoint's close timeout. */
+    private volatile Duration closeTimeout = Duration.ofSeconds(1);
 
     /**
      * @param name what the logs call it (the servlet or filter name)
@@ -47,16 +60,17 @@ public final class Relay implements AutoCloseable {
         this.name = name;
         this.connectTimeout = connectTimeout;
         AtomicInteger threads = new AtomicInteger();
-        this.executor = Executors.newCachedThreadPool(task -> {
-            Thread thread = new Thread(task, "hixie76-relay-" + name + "-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                task -> {
+                    Thread thread = new Thread(task, "hixie76-relay-" + name + "-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
     }
 
     private synchronized HttpClient client() {
         if (client == null) {
-            client = HttpClient.newBuilder().connectTimeout(connectTimeout).executor(executor).build();
+            client = DetachedClient.build(HttpClient.newBuilder().connectTimeout(connectTimeout).executor(executor));
         }
         return client;
     }
@@ -77,7 +91,9 @@ public final class Relay implements AutoCloseable {
      * of a message, the bytes waiting for either side, the close timeout), counters and timers.
      */
     public Opening open(URI backend, Map<String, String> headers, String subprotocol, EndpointContext shared) {
-        RelayEndpoint endpoint = new RelayEndpoint(name, backend, shared.limits(), shared.scheduler(), shared.counters());
+        closeTimeout = shared.limits().closeTimeout();
+        RelayEndpoint endpoint = new RelayEndpoint(name, backend, shared.limits(), shared.scheduler(), shared.counters(),
+                open::remove);
         WebSocket.Builder builder = client().newWebSocketBuilder().connectTimeout(connectTimeout);
         headers.forEach(builder::header);
         if (subprotocol != null) {
@@ -104,6 +120,10 @@ public final class Relay implements AutoCloseable {
             return refused(backend, 503, "backend-failed", "the server is stopping", e);
         }
         endpoint.attach(socket); // the listener's onOpen may not have run yet
+        open.add(endpoint);
+        if (endpoint.backendEnded()) {
+            open.remove(endpoint); // it ended before it was added
+        }
         if (subprotocol != null && !subprotocol.equals(socket.getSubprotocol())) {
             endpoint.abandon();
             return refused(backend, 502, "backend-subprotocol", "the backend agreed no subprotocol '" + subprotocol
@@ -143,15 +163,39 @@ public final class Relay implements AutoCloseable {
     }
 
     /**
-     * The application is stopping: the threads of the JDK client end once the closing
-     * handshakes already started are done. Open sessions are closed by the endpoint's session
-     * group first, and their backends with them (1001). The JDK client's selector thread ends
+     * The application is stopping. Open sessions are closed by the endpoint's session group
+     * first, and their backends with them (1001); this waits, up to the close timeout, for those
+     * closes to be written, then ends every backend connection still open without waiting for
+     * its answer (the endpoint's timers, which would abort a backend that never answers, are
+     * gone), and waits what is left of that time for the relay's threads to end. The JDK
+     * client's selector thread ends
      * when the client is collected (JDK 17 has no {@code HttpClient.close}; JDK 21's waits for
-     * open WebSockets, which a stopping application must not).
+     * open WebSockets, which a stopping application must not); until then it refers to the
+     * executor, whose thread factory, a class of the application, is replaced by the JDK's.
      */
     @Override
     public void close() {
+        List<RelayEndpoint> live = List.copyOf(open);
+        CompletableFuture<?> written = CompletableFuture.allOf(live.stream().map(RelayEndpoint::stopping)
+                .toArray(CompletableFuture[]::new));
+        long deadline = System.nanoTime() + closeTimeout.toNanos();
+        try {
+            written.get(closeTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.log(Level.DEBUG, "{0}: not every backend took its close within {1} ms", name, closeTimeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        live.forEach(RelayEndpoint::abortBackend); // its answer would come to nobody: the timers are gone
         executor.shutdown();
+        executor.setThreadFactory(Executors.defaultThreadFactory()); // no new thread is made after shutdown
+        try {
+            if (!executor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                LOG.log(Level.DEBUG, "{0}: the relay's threads still run", name);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         synchronized (this) {
             client = null; // the selector thread ends once the client is collected
         }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /**
  * One relayed connection: the {@link Endpoint} of a hixie-76 client's session on one side, the
@@ -61,6 +62,7 @@ public final class RelayEndpoint implements Endpoint {
     private final Limits limits;
     private final Scheduler scheduler;
     private final Counters counters;
+    private final Consumer<RelayEndpoint> backendDone;
     private final Listener listener = new Listener();
 
     // guarded by this
@@ -77,13 +79,17 @@ public final class RelayEndpoint implements Endpoint {
     private int deferredCloseCode;
     private String deferredCloseReason;
     private Scheduler.Task deadline;
+    private CompletableFuture<WebSocket> closeSent;
 
-    RelayEndpoint(String name, URI backendUri, Limits limits, Scheduler scheduler, Counters counters) {
+    /** {@code backendDone} is told, once, when the backend connection has ended or is ending by itself. */
+    RelayEndpoint(String name, URI backendUri, Limits limits, Scheduler scheduler, Counters counters,
+            Consumer<RelayEndpoint> backendDone) {
         this.name = name;
         this.backendUri = backendUri;
         this.limits = limits;
         this.scheduler = scheduler;
         this.counters = counters;
+        this.backendDone = backendDone;
     }
 
     WebSocket.Listener backendListener() {
@@ -248,6 +254,7 @@ public final class RelayEndpoint implements Endpoint {
 
     private void sendClose(int code, String reason) {
         WebSocket socket;
+        CompletableFuture<WebSocket> sent;
         synchronized (this) {
             if (backendCloseSent) {
                 return;
@@ -255,7 +262,11 @@ public final class RelayEndpoint implements Endpoint {
             backendCloseSent = true;
             socket = backend;
         }
-        socket.sendClose(code, reason).whenComplete((done, error) -> {
+        sent = socket.sendClose(code, reason);
+        synchronized (this) {
+            closeSent = sent;
+        }
+        sent.whenComplete((done, error) -> {
             if (error != null) {
                 abortBackend();
             }
@@ -283,16 +294,39 @@ public final class RelayEndpoint implements Endpoint {
     }
 
     /** Ends the backend connection at once: no close frame, nothing more from it. */
-    private void abortBackend() {
+    void abortBackend() {
         WebSocket socket;
+        boolean first;
         synchronized (this) {
             backendCloseSent = true;
+            first = !backendEnded;
             backendEnded = true;
             cancelDeadline();
             socket = backend;
         }
         if (socket != null) {
             socket.abort();
+        }
+        if (first) {
+            backendDone.accept(this);
+        }
+    }
+
+    /** Whether the backend connection has ended (or is ending by itself). */
+    synchronized boolean backendEnded() {
+        return backendEnded;
+    }
+
+    /**
+     * The application is stopping, and its timers with it: nothing would end a backend that does
+     * not answer the close the client's end sent it (1001). Returns what completes once that
+     * close is written (at once when none is under way); the caller aborts the backend then, or
+     * when it will wait no longer.
+     */
+    CompletableFuture<?> stopping() {
+        synchronized (this) {
+            return backendEnded || closeSent == null ? CompletableFuture.completedFuture(null)
+                    : closeSent.handle((done, error) -> null);
         }
     }
 
@@ -357,6 +391,7 @@ public final class RelayEndpoint implements Endpoint {
         if (first) {
             LOG.log(Level.DEBUG, "{0}: the backend {1} failed: {2}; closing the client", name, backendUri, error.toString());
             counters.dropped("backend-error");
+            backendDone.accept(this);
         }
         closeClient();
     }
@@ -444,10 +479,15 @@ public final class RelayEndpoint implements Endpoint {
 
         @Override
         public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
+            boolean first;
             synchronized (RelayEndpoint.this) {
                 demanded = false;
+                first = !backendEnded;
                 backendEnded = true;
                 cancelDeadline();
+            }
+            if (first) {
+                backendDone.accept(RelayEndpoint.this); // the JDK ends the connection itself from here
             }
             LOG.log(Level.DEBUG, "{0}: the backend {1} closed with {2}{3}", name, backendUri, statusCode,
                     reason.isEmpty() ? "" : " '" + reason + "'");

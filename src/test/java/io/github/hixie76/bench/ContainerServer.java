@@ -35,8 +35,12 @@ import java.util.stream.Stream;
  * {@code cluster-lib} execution, which this runs when the directory is missing or older than the pom).
  *
  * <p>Not thread-safe: one benchmark thread talks to it.
+ *
+ * @param label the server's column in the report
+ * @param container the running container
+ * @param redis the bus's Redis, stopped after the container; null without the bus
  */
-final class ContainerServer implements BenchServer {
+record ContainerServer(String label, Container container, RedisServer redis) implements BenchServer {
 
     static final String TOMCAT_MAX_CONNECTIONS = "20000";
     /**
@@ -48,17 +52,6 @@ final class ContainerServer implements BenchServer {
             "socket.appReadBufSize", "1024", "socket.appWriteBufSize", "1024");
     private static final Path WEBAPP = Path.of("target/bench/webapp");
     private static final Path CLUSTER_LIB = Path.of("target/cluster-lib");
-
-    private final String label;
-    private final Container container;
-    /** The bus's Redis, stopped after the container; null without the bus. */
-    private final RedisServer redis;
-
-    private ContainerServer(String label, Container container, RedisServer redis) {
-        this.label = label;
-        this.container = container;
-        this.redis = redis;
-    }
 
     /** Starts a container of {@link Container#NAMES} with the WAR's content deployed at /hixie76-servlet. */
     static ContainerServer start(String name, String label, List<String> jvmArgs) throws IOException {
@@ -96,11 +89,6 @@ final class ContainerServer implements BenchServer {
             TOMCAT_CONNECTOR.forEach((property, value) -> args.add("-Dtomcat.connector." + property + "=" + value));
         }
         return Container.launch(name, explodedWar(clusterLib), Container.CONTEXT_PATH, args);
-    }
-
-    @Override
-    public String label() {
-        return label;
     }
 
     @Override
