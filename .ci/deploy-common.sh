@@ -189,3 +189,76 @@ trap_cleanup() {
   trap 'exit 130' INT
   trap 'exit 143' TERM
 }
+
+# The java binary JAVA, checked to be Java 17 or later (WHY names what needs it); sets JAVA_MAJOR.
+require_java17() {
+  local java=$1 why=$2
+  command -v "$java" >/dev/null || die "no java ($java)"
+  JAVA_MAJOR=$(java_major "$java")
+  [ -n "$JAVA_MAJOR" ] && [ "${JAVA_MAJOR%%.*}" -ge 17 ] \
+    || die "java is version '${JAVA_MAJOR:-unknown}'; $why 17 or later"
+}
+
+# Makes this run's temporary directory TMP (mktemp template PREFIX.XXXXXX), after stopping what an
+# interrupted run left (see stop_leftover, PATTERN), and empties LOGS.
+make_run_dirs() {
+  local prefix=$1 pattern=$2
+  stop_leftover "$PIDFILE" "$pattern" "$prefix."
+  TMP=$(mktemp -d "$prefix.XXXXXX")
+  echo "$TMP" >"$PIDFILE.dir"
+  rm -rf "$LOGS" && mkdir -p "$LOGS"
+}
+
+# Fetches the tar.gz GROUP:ARTIFACT:VERSION from Maven Central into TMP and unpacks it there.
+fetch_distribution() {
+  local group=$1 artifact=$2 version=$3 coords="$1:$2:$3:tar.gz"
+  log "mvn dependency:copy $coords"
+  (cd "$TMP" && mvn_quiet org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+    -Dartifact="$coords" -DoutputDirectory="$TMP") \
+    || die "cannot get $coords from Maven Central"
+  tar -xzf "$TMP/$artifact-$version.tar.gz" -C "$TMP" || die "cannot unpack $artifact-$version.tar.gz"
+}
+
+# show_logs for Tomcat: the console log in LOGS and the newest localhost log of CATALINA_DIR.
+show_tomcat_logs() {
+  local catalina_dir=$1 latest
+  echo "---- SEVERE and WARNING lines of the Tomcat console"
+  grep -E " (SEVERE|WARNING) " "$LOGS/console.log" 2>/dev/null | head -n 20 || echo "(none)"
+  echo "---- last 60 lines of the Tomcat console ($LOGS/console.log)"
+  tail -n 60 "$LOGS/console.log" 2>/dev/null || echo "(none)"
+  latest=$(ls -t "$catalina_dir"/logs/localhost.*.log 2>/dev/null | head -n 1 || true)
+  if [ -n "$latest" ]; then
+    echo "---- last 30 lines of $latest"
+    tail -n 30 "$latest"
+  fi
+}
+
+# Writes OUT: Tomcat's server.xml IN with the HTTP connector moved to 127.0.0.1:PORT and its idle
+# timeout (connectionTimeout, 20 s) shortened to IDLE_TIMEOUT_MS, so that the idle check shows in a
+# few seconds whether upgraded connections escape it; more sed arguments may follow.
+tomcat_server_xml() {
+  local in=$1 out=$2 port=$3
+  shift 3
+  sed -e "s|<Connector port=\"8080\" protocol=\"HTTP/1.1\"|<Connector port=\"$port\" address=\"127.0.0.1\" protocol=\"HTTP/1.1\"|" \
+    -e "s|connectionTimeout=\"20000\"|connectionTimeout=\"$IDLE_TIMEOUT_MS\"|" "$@" \
+    "$in" >"$out"
+  grep -q "port=\"$port\" address=\"127.0.0.1\"" "$out" \
+    || die "no '<Connector port=\"8080\" protocol=\"HTTP/1.1\"' in $in to move"
+  grep -q "connectionTimeout=\"$IDLE_TIMEOUT_MS\"" "$out" \
+    || die "no connectionTimeout=\"20000\" in $in to shorten"
+}
+
+# Logs Tomcat's version lines from its console log.
+log_tomcat_versions() {
+  grep -E "Server version number|JVM Version" "$LOGS/console.log" | sed -E 's/^.*(Server version number|JVM Version)/\1/' \
+    | while read -r line; do log "$line"; done || true
+}
+
+# Shows the lines of LOG matching the regex PATTERN (with 3 lines after), when there are any.
+report_log_lines() {
+  local logfile=$1 pattern=$2 what=$3
+  if grep -E "$pattern" "$logfile" >/dev/null; then
+    log "$what"
+    grep -E -A3 "$pattern" "$logfile" | head -n 40 || true
+  fi
+}

@@ -31,22 +31,11 @@ trap_cleanup
 build
 
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
-command -v "$JAVA" >/dev/null || die "no java ($JAVA)"
-JAVA_MAJOR=$(java_major "$JAVA")
-[ -n "$JAVA_MAJOR" ] && [ "${JAVA_MAJOR%%.*}" -ge 17 ] \
-  || die "java is version '${JAVA_MAJOR:-unknown}'; Jetty 12 and the WAR need 17 or later"
+require_java17 "$JAVA" "Jetty 12 and the WAR need"
 log "Java $JAVA_MAJOR ($(command -v "$JAVA"))"
 
-stop_leftover "$PIDFILE" "/tmp/hixie76-jetty\.[^/]+/jetty-home-[^/]+/start\.jar" /tmp/hixie76-jetty.
-TMP=$(mktemp -d /tmp/hixie76-jetty.XXXXXX)
-echo "$TMP" >"$PIDFILE.dir"
-rm -rf "$LOGS" && mkdir -p "$LOGS"
-
-log "mvn dependency:copy org.eclipse.jetty:jetty-home:$JETTY_VERSION:tar.gz"
-(cd "$TMP" && mvn_quiet org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
-  -Dartifact="org.eclipse.jetty:jetty-home:$JETTY_VERSION:tar.gz" -DoutputDirectory="$TMP") \
-  || die "cannot get org.eclipse.jetty:jetty-home:$JETTY_VERSION:tar.gz from Maven Central"
-tar -xzf "$TMP/jetty-home-$JETTY_VERSION.tar.gz" -C "$TMP" || die "cannot unpack jetty-home-$JETTY_VERSION.tar.gz"
+make_run_dirs /tmp/hixie76-jetty "/tmp/hixie76-jetty\.[^/]+/jetty-home-[^/]+/start\.jar"
+fetch_distribution org.eclipse.jetty jetty-home "$JETTY_VERSION"
 export JETTY_HOME="$TMP/jetty-home-$JETTY_VERSION"
 [ -f "$JETTY_HOME/start.jar" ] || die "no start.jar in $JETTY_HOME"
 
@@ -87,7 +76,4 @@ if grep -F "cannot reach Jetty's connection API" "$LOGS/jetty.log" >"$TMP/warnin
   die "the WAR could not use Jetty's connection-level upgrade in this distribution"
 fi
 log "the WAR uses Jetty's connection-level upgrade here (no fallback warning in the Jetty log)"
-if grep -E "WARN|SEVERE|Exception" "$LOGS/jetty.log" >/dev/null; then
-  log "the Jetty log shows warnings or errors:"
-  grep -E -A3 "WARN|SEVERE|Exception" "$LOGS/jetty.log" | head -n 40 || true
-fi
+report_log_lines "$LOGS/jetty.log" "WARN|SEVERE|Exception" "the Jetty log shows warnings or errors:"

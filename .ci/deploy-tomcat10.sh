@@ -24,16 +24,7 @@ SERVER=Tomcat
 RESTART_SERVICE=""
 
 show_logs() {
-  echo "---- SEVERE and WARNING lines of the Tomcat console"
-  grep -E " (SEVERE|WARNING) " "$LOGS/console.log" 2>/dev/null | head -n 20 || echo "(none)"
-  echo "---- last 60 lines of the Tomcat console ($LOGS/console.log)"
-  tail -n 60 "$LOGS/console.log" 2>/dev/null || echo "(none)"
-  local latest
-  latest=$(ls -t "$CATALINA_BASE"/logs/localhost.*.log 2>/dev/null | head -n 1 || true)
-  if [ -n "$latest" ]; then
-    echo "---- last 30 lines of $latest"
-    tail -n 30 "$latest"
-  fi
+  show_tomcat_logs "$CATALINA_BASE"
 }
 
 remove_deployment() {
@@ -87,9 +78,7 @@ others=$(pgrep -f "catalina.base=$CATALINA_BASE" || true)
 # Java: the package's own choice (tomcat-locate-java.sh: JAVA_HOME, else the newest JDK installed).
 JAVA_HOME=$(bash -c '. /usr/libexec/tomcat10/tomcat-locate-java.sh >/dev/null && echo "$JAVA_HOME"') \
   || die "tomcat-locate-java.sh found no Java"
-JAVA_MAJOR=$(java_major "$JAVA_HOME/bin/java")
-[ -n "$JAVA_MAJOR" ] && [ "${JAVA_MAJOR%%.*}" -ge 17 ] \
-  || die "Tomcat would run on Java '${JAVA_MAJOR:-unknown}' from $JAVA_HOME; the WAR needs 17 or later"
+require_java17 "$JAVA_HOME/bin/java" "Tomcat would run on it (from $JAVA_HOME); the WAR needs"
 log "Java $JAVA_MAJOR from $JAVA_HOME"
 
 PORT=$(free_port) || die "no free port found"
@@ -99,16 +88,9 @@ chmod 755 "$TMP"
 mkdir "$TMP/temp" && chown tomcat:tomcat "$TMP/temp"
 rm -rf "$LOGS" && mkdir -p "$LOGS"
 
-# The package's server.xml with the HTTP connector moved to 127.0.0.1:$PORT, and its idle
-# timeout (connectionTimeout, 20 s) shortened so that the idle check below shows in a few
-# seconds whether upgraded connections escape it; /etc stays as it is.
-sed -e "s|<Connector port=\"8080\" protocol=\"HTTP/1.1\"|<Connector port=\"$PORT\" address=\"127.0.0.1\" protocol=\"HTTP/1.1\"|" \
-  -e "s|connectionTimeout=\"20000\"|connectionTimeout=\"$IDLE_TIMEOUT_MS\"|" \
-  "$CATALINA_BASE/conf/server.xml" >"$TMP/server.xml"
-grep -q "port=\"$PORT\" address=\"127.0.0.1\"" "$TMP/server.xml" \
-  || die "no '<Connector port=\"8080\" protocol=\"HTTP/1.1\"' in $CATALINA_BASE/conf/server.xml to move"
-grep -q "connectionTimeout=\"$IDLE_TIMEOUT_MS\"" "$TMP/server.xml" \
-  || die "no connectionTimeout=\"20000\" in $CATALINA_BASE/conf/server.xml to shorten"
+# The package's server.xml with the HTTP connector on 127.0.0.1:$PORT and a short idle timeout;
+# /etc stays as it is.
+tomcat_server_xml "$CATALINA_BASE/conf/server.xml" "$TMP/server.xml" "$PORT"
 chmod 644 "$TMP/server.xml"
 cp "$TMP/server.xml" "$LOGS/server.xml"
 
@@ -131,12 +113,8 @@ SERVER_PID=$!
 echo "$SERVER_PID" >"$PIDFILE"
 
 wait_ready "$SERVER_PID" "$PORT" 90 "$LOGS/console.log" "Catalina.start Server startup in"
-grep -E "Server version number|JVM Version" "$LOGS/console.log" | sed -E 's/^.*(Server version number|JVM Version)/\1/' \
-  | while read -r line; do log "$line"; done || true
+log_tomcat_versions
 
 run_check "$JAVA_HOME/bin/java" "$PORT" --idle "$IDLE_SECONDS"
 
-if grep -E "SEVERE|Exception" "$LOGS/console.log" >/dev/null; then
-  log "the Tomcat console log shows errors:"
-  grep -E -A3 "SEVERE|Exception" "$LOGS/console.log" | head -n 40 || true
-fi
+report_log_lines "$LOGS/console.log" "SEVERE|Exception" "the Tomcat console log shows errors:"

@@ -23,16 +23,7 @@ PIDFILE=/tmp/hixie76-deploy-tomcat9.pid         # a Tomcat left by an interrupte
 SERVER=Tomcat
 
 show_logs() {
-  echo "---- SEVERE and WARNING lines of the Tomcat console"
-  grep -E " (SEVERE|WARNING) " "$LOGS/console.log" 2>/dev/null | head -n 20 || echo "(none)"
-  echo "---- last 60 lines of the Tomcat console ($LOGS/console.log)"
-  tail -n 60 "$LOGS/console.log" 2>/dev/null || echo "(none)"
-  local latest
-  latest=$(ls -t "${CATALINA_HOME:-/nonexistent}"/logs/localhost.*.log 2>/dev/null | head -n 1 || true)
-  if [ -n "$latest" ]; then
-    echo "---- last 30 lines of $latest"
-    tail -n 30 "$latest"
-  fi
+  show_tomcat_logs "${CATALINA_HOME:-/nonexistent}"
 }
 
 trap_cleanup
@@ -40,41 +31,26 @@ trap_cleanup
 build
 
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
-command -v "$JAVA" >/dev/null || die "no java ($JAVA)"
-JAVA_MAJOR=$(java_major "$JAVA")
-[ -n "$JAVA_MAJOR" ] && [ "${JAVA_MAJOR%%.*}" -ge 17 ] \
-  || die "java is version '${JAVA_MAJOR:-unknown}'; the WAR needs 17 or later"
+require_java17 "$JAVA" "the WAR needs"
 JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$(command -v "$JAVA")")")")
 log "Java $JAVA_MAJOR ($JAVA_HOME)"
 
-stop_leftover "$PIDFILE" "catalina.home=/tmp/hixie76-tomcat9\.[^/ ]+/apache-tomcat-" /tmp/hixie76-tomcat9.
-TMP=$(mktemp -d /tmp/hixie76-tomcat9.XXXXXX)
-echo "$TMP" >"$PIDFILE.dir"
-rm -rf "$LOGS" && mkdir -p "$LOGS"
-
-log "mvn dependency:copy org.apache.tomcat:tomcat:$TOMCAT_VERSION:tar.gz"
-(cd "$TMP" && mvn_quiet org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
-  -Dartifact="org.apache.tomcat:tomcat:$TOMCAT_VERSION:tar.gz" -DoutputDirectory="$TMP") \
-  || die "cannot get org.apache.tomcat:tomcat:$TOMCAT_VERSION:tar.gz from Maven Central"
-tar -xzf "$TMP/tomcat-$TOMCAT_VERSION.tar.gz" -C "$TMP" || die "cannot unpack tomcat-$TOMCAT_VERSION.tar.gz"
+make_run_dirs /tmp/hixie76-tomcat9 "catalina.home=/tmp/hixie76-tomcat9\.[^/ ]+/apache-tomcat-"
+fetch_distribution org.apache.tomcat tomcat "$TOMCAT_VERSION"
 CATALINA_HOME="$TMP/apache-tomcat-$TOMCAT_VERSION"
 [ -x "$CATALINA_HOME/bin/catalina.sh" ] || die "no bin/catalina.sh in tomcat-$TOMCAT_VERSION.tar.gz"
 # RFC 6455 goes through the distribution's own WebSocket implementation (Tomcat 9's WsServerContainer)
 [ -f "$CATALINA_HOME/lib/tomcat-websocket.jar" ] || die "no lib/tomcat-websocket.jar in tomcat-$TOMCAT_VERSION"
 
 PORT=$(free_port) || die "no free port found"
-# The distribution's server.xml with the HTTP connector moved to 127.0.0.1:$PORT, its idle timeout
-# (connectionTimeout, 20 s) shortened so that the idle check below shows in a few seconds whether
-# upgraded connections escape it, and the shutdown port (8005) off: the script stops Tomcat with
-# SIGTERM, and another Tomcat on this machine may hold 8005.
+# The distribution's server.xml with the HTTP connector on 127.0.0.1:$PORT, a short idle timeout,
+# and the shutdown port (8005) off: the script stops Tomcat with SIGTERM, and another Tomcat on this
+# machine may hold 8005.
 SERVER_XML="$CATALINA_HOME/conf/server.xml"
-sed -i -e "s|<Connector port=\"8080\" protocol=\"HTTP/1.1\"|<Connector port=\"$PORT\" address=\"127.0.0.1\" protocol=\"HTTP/1.1\"|" \
-  -e "s|connectionTimeout=\"20000\"|connectionTimeout=\"$IDLE_TIMEOUT_MS\"|" \
-  -e "s|<Server port=\"8005\" shutdown=\"SHUTDOWN\">|<Server port=\"-1\" shutdown=\"SHUTDOWN\">|" "$SERVER_XML"
-grep -q "port=\"$PORT\" address=\"127.0.0.1\"" "$SERVER_XML" \
-  || die "no '<Connector port=\"8080\" protocol=\"HTTP/1.1\"' in conf/server.xml to move"
-grep -q "connectionTimeout=\"$IDLE_TIMEOUT_MS\"" "$SERVER_XML" || die "no connectionTimeout=\"20000\" in conf/server.xml to shorten"
-grep -q "<Server port=\"-1\"" "$SERVER_XML" || die "no '<Server port=\"8005\"' in conf/server.xml to switch off"
+tomcat_server_xml "$SERVER_XML" "$TMP/server.xml" "$PORT" \
+  -e "s|<Server port=\"8005\" shutdown=\"SHUTDOWN\">|<Server port=\"-1\" shutdown=\"SHUTDOWN\">|"
+grep -q "<Server port=\"-1\"" "$TMP/server.xml" || die "no '<Server port=\"8005\"' in conf/server.xml to switch off"
+cp "$TMP/server.xml" "$SERVER_XML"
 cp "$SERVER_XML" "$LOGS/server.xml"
 
 cp "$WAR" "$CATALINA_HOME/webapps/$CONTEXT.war"
@@ -90,14 +66,10 @@ SERVER_PID=$!
 echo "$SERVER_PID" >"$PIDFILE"
 
 wait_ready "$SERVER_PID" "$PORT" 90 "$LOGS/console.log" "Server startup in"
-grep -E "Server version number|JVM Version" "$LOGS/console.log" | sed -E 's/^.*(Server version number|JVM Version)/\1/' \
-  | while read -r line; do log "$line"; done || true
+log_tomcat_versions
 grep -q "Deployment of web application archive \[$CATALINA_HOME/webapps/$CONTEXT.war\] has finished" "$LOGS/console.log" \
   || die "Tomcat did not say it deployed webapps/$CONTEXT.war"
 
 run_check "$JAVA" "$PORT" --idle "$IDLE_SECONDS"
 
-if grep -E "SEVERE|Exception" "$LOGS/console.log" >/dev/null; then
-  log "the Tomcat console log shows errors:"
-  grep -E -A3 "SEVERE|Exception" "$LOGS/console.log" | head -n 40 || true
-fi
+report_log_lines "$LOGS/console.log" "SEVERE|Exception" "the Tomcat console log shows errors:"

@@ -30,6 +30,11 @@ class WscatFailedHandshakeTest {
 
     /** One broken answer; in {@code failure}, PORT stands for the fake server's port. */
     private record Broken(String name, List<String> options, BiFunction<String, byte[], String> answer, String failure) {
+        /** The correct answer with FROM replaced by TO. */
+        static Broken editing(String name, List<String> options, String from, String to, String failure) {
+            return new Broken(name, options, (head, key3) -> OneShotServer.accept(head, key3).replace(from, to), failure);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -42,23 +47,20 @@ class WscatFailedHandshakeTest {
                         .replace("Sec-WebSocket-Location: ws://127.0.0.1:" + port(head) + "/x",
                                 "Sec-WebSocket-Location: ws://127.0.0.1/x"),
                         "sec-websocket-location: expected 'ws://127.0.0.1:PORT/x', got 'ws://127.0.0.1/x'"),
-                new Broken("Location with wss over ws", List.of(), (head, key3) -> OneShotServer.accept(head, key3)
-                        .replace("Sec-WebSocket-Location: ws://", "Sec-WebSocket-Location: wss://"),
+                Broken.editing("Location with wss over ws", List.of(),
+                        "Sec-WebSocket-Location: ws://", "Sec-WebSocket-Location: wss://",
                         "sec-websocket-location: expected 'ws://127.0.0.1:PORT/x', got 'wss://127.0.0.1:PORT/x'"),
-                new Broken("Origin not echoed", List.of("-o", "http://app.example"), (head, key3) -> OneShotServer
-                        .accept(head, key3).replace("Sec-WebSocket-Origin: http://app.example", "Sec-WebSocket-Origin: null"),
+                Broken.editing("Origin not echoed", List.of("-o", "http://app.example"),
+                        "Sec-WebSocket-Origin: http://app.example", "Sec-WebSocket-Origin: null",
                         "sec-websocket-origin: expected 'http://app.example', got 'null'"),
-                new Broken("Upgrade in lower case", List.of(), (head, key3) -> OneShotServer.accept(head, key3)
-                        .replace("Upgrade: WebSocket", "Upgrade: websocket"),
+                Broken.editing("Upgrade in lower case", List.of(), "Upgrade: WebSocket", "Upgrade: websocket",
                         "upgrade: expected 'WebSocket', got 'websocket'"),
-                new Broken("no Connection field", List.of(), (head, key3) -> OneShotServer.accept(head, key3)
-                        .replace("Connection: Upgrade\r\n", ""),
+                Broken.editing("no Connection field", List.of(), "Connection: Upgrade\r\n", "",
                         "connection: expected exactly one field, got 0"),
-                new Broken("subprotocol not echoed", List.of("-s", "chat.v1"), (head, key3) -> OneShotServer
-                        .accept(head, key3).replace("Sec-WebSocket-Protocol: chat.v1\r\n", ""),
+                Broken.editing("subprotocol not echoed", List.of("-s", "chat.v1"), "Sec-WebSocket-Protocol: chat.v1\r\n", "",
                         "sec-websocket-protocol: expected exactly one field, got 0"),
-                new Broken("another subprotocol", List.of("-s", "chat.v1"), (head, key3) -> OneShotServer
-                        .accept(head, key3).replace("Sec-WebSocket-Protocol: chat.v1", "Sec-WebSocket-Protocol: chat.v2"),
+                Broken.editing("another subprotocol", List.of("-s", "chat.v1"),
+                        "Sec-WebSocket-Protocol: chat.v1", "Sec-WebSocket-Protocol: chat.v2",
                         "sec-websocket-protocol: expected 'chat.v1', got 'chat.v2'"),
                 new Broken("status 200", List.of(), (head, key3) -> "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nhi\n",
                         "status: expected 101, got 'HTTP/1.1 200 OK' (hi)"),

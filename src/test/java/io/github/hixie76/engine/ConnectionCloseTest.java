@@ -86,10 +86,7 @@ class ConnectionCloseTest extends ConnectionFixture {
 
         c.onData(ByteBuffer.wrap(closeFrame()));
 
-        assertEquals(List.of(RESPONSE, "flush", CLOSE, "flush", "close"), wire.log());
-        assertEquals(hex(concat(EXAMPLE.response(), closeFrame())), hex(wire.written()), "exactly one FF 00");
-        assertEquals(List.of("open", "close"), app.events());
-        assertEquals(State.CLOSED, c.state());
+        assertClosedAfterOneCloseFrame();
         assertEquals(0, scheduler.pending());
     }
 
@@ -106,10 +103,7 @@ class ConnectionCloseTest extends ConnectionFixture {
         wire.setReady(true);
         c.onWritable();
 
-        assertEquals(hex(concat(EXAMPLE.response(), closeFrame())), hex(wire.written()));
-        assertEquals(List.of(RESPONSE, "flush", CLOSE, "flush", "close"), wire.log());
-        assertEquals(List.of("open", "close"), app.events());
-        assertEquals(State.CLOSED, c.state());
+        assertClosedAfterOneCloseFrame();
     }
 
     // ---- closing handshake from the server
@@ -254,5 +248,13 @@ class ConnectionCloseTest extends ConnectionFixture {
         assertEquals(List.of(RESPONSE, "flush", CLOSE, "close"), wire.log());
         assertEquals(List.of("open", "error:frame of type 0x0 exceeds the limit of 10 bytes", "close"),
                 app.events());
+    }
+
+    /** The closing handshake is over: one FF 00 after the response, the wire flushed and closed, the application told once. */
+    private void assertClosedAfterOneCloseFrame() {
+        assertEquals(hex(concat(EXAMPLE.response(), closeFrame())), hex(wire.written()), "exactly one FF 00");
+        assertEquals(List.of(RESPONSE, "flush", CLOSE, "flush", "close"), wire.log());
+        assertEquals(List.of("open", "close"), app.events());
+        assertEquals(State.CLOSED, c.state());
     }
 }

@@ -154,9 +154,8 @@ class ConnectionTimersTest extends ConnectionFixture {
         assertEquals(State.OPEN, c.state(), "not before the idle timeout");
         scheduler.advance(NANO);
 
-        assertEquals(State.CLOSE_SENT, c.state());
+        assertDroppedAndClosing("idle-timeout");
         assertEquals(List.of(RESPONSE, "flush", CLOSE, "flush"), wire.log());
-        assertEquals(List.of("idle-timeout"), dropped);
         assertEquals(List.of("open"), app.events());
 
         scheduler.advance(CLOSE_TIMEOUT);
@@ -179,8 +178,7 @@ class ConnectionTimersTest extends ConnectionFixture {
         assertEquals(1, scheduler.pending(), "one idle check at a time");
 
         scheduler.advance(NANO);
-        assertEquals(State.CLOSE_SENT, c.state());
-        assertEquals(List.of("idle-timeout"), dropped);
+        assertDroppedAndClosing("idle-timeout");
     }
 
     @Test
@@ -191,8 +189,7 @@ class ConnectionTimersTest extends ConnectionFixture {
 
         scheduler.advance(IDLE_TIMEOUT);
 
-        assertEquals(State.CLOSE_SENT, c.state());
-        assertEquals(List.of("idle-timeout"), dropped);
+        assertDroppedAndClosing("idle-timeout");
     }
 
     @Test
@@ -205,5 +202,11 @@ class ConnectionTimersTest extends ConnectionFixture {
 
         assertEquals(State.CLOSED, c.state());
         assertEquals(0, scheduler.pending());
+    }
+
+    /** The connection was dropped for REASON (only that) and has sent its FF 00. */
+    private void assertDroppedAndClosing(String reason) {
+        assertEquals(State.CLOSE_SENT, c.state());
+        assertEquals(List.of(reason), dropped);
     }
 }

@@ -17,7 +17,6 @@ import io.github.hixie76.testing.RawSocket;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -125,21 +124,12 @@ class AbuseTest {
 
     @Test
     void aFrameThatNeverEndsIsCutOffAtTheLimit() throws Exception {
-        long sent = 0;
+        long sent;
         long dropped = dropped("echo", "message-size");
         long start = System.nanoTime();
         try (RawSocket raw = RawSocket.opened(port, "/echo")) {
-            byte[] chunk = "a".repeat(16 * 1024).getBytes();
-            try {
-                raw.write(new byte[] {0x00});
-                for (int i = 0; i < 1024; i++) {
-                    raw.write(chunk);
-                    sent += chunk.length;
-                }
-            } catch (IOException closedByServer) {
-                // expected: the server closed once the frame passed the limit
-            }
-            byte[] rest = readRest(raw);
+            sent = raw.writeEndlessFrame();
+            byte[] rest = raw.readRest();
             // the server writes FF 00, then closes; the reset its close causes may overtake the FF 00
             assertTrue(rest.length == 0 || Arrays.equals(Bytes.closeFrame(), rest),
                     "FF 00 or nothing, then the end: " + Bytes.hex(rest));
@@ -195,7 +185,7 @@ class AbuseTest {
             }
             for (RawSocket raw : sockets) {
                 assertEquals(101, raw.readHead().status());
-                assertArrayEquals(new byte[0], readRest(raw), "no digest, then the end");
+                assertArrayEquals(new byte[0], raw.readRest(), "no digest, then the end");
             }
         } finally {
             for (RawSocket raw : sockets) {
@@ -212,7 +202,7 @@ class AbuseTest {
         double seconds = secondsUntilDropped("idle-timeout", raw -> {
             assertArrayEquals(Bytes.closeFrame(), raw.readExactly(2), "the server starts the closing handshake");
             raw.write(Bytes.closeFrame());
-            assertArrayEquals(new byte[0], readRest(raw));
+            assertArrayEquals(new byte[0], raw.readRest());
         });
         assertTrue(seconds >= 0.65, "closed after " + seconds + " s");
         System.out.printf("idle timeout 0.7 s: closed after %.2f s%n", seconds);
@@ -222,7 +212,7 @@ class AbuseTest {
     void aClientThatNeverAnswersTheCloseIsDroppedAfterTheCloseTimeout() throws Exception {
         double seconds = secondsUntilDropped("close-timeout", raw -> {
             assertArrayEquals(Bytes.closeFrame(), raw.readExactly(2));
-            assertArrayEquals(new byte[0], readRest(raw), "no answer, then the end after the close timeout");
+            assertArrayEquals(new byte[0], raw.readRest(), "no answer, then the end after the close timeout");
         });
         assertTrue(seconds >= 1.15, "closed after " + seconds + " s");
         System.out.printf("silent at close: FF 00 after 0.7 s idle, TCP closed after %.2f s%n", seconds);
@@ -284,21 +274,6 @@ class AbuseTest {
 
     private static URI uri(String path) {
         return URI.create("ws://127.0.0.1:" + port + path);
-    }
-
-    /**
-     * What the server sends until it ends the stream; a reset counts as the end (and loses what
-     * came before it). Fails when the server neither ends nor resets the connection within the
-     * socket's read timeout: silence is not an end.
-     */
-    private static byte[] readRest(RawSocket raw) {
-        try {
-            return raw.readToEnd();
-        } catch (SocketTimeoutException silent) {
-            throw new AssertionError("the server did not end the connection within the read timeout", silent);
-        } catch (IOException reset) {
-            return new byte[0];
-        }
     }
 
     private static int countReceived(Hixie76Client client, int expected, String payload) throws IOException {

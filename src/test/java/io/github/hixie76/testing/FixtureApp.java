@@ -39,19 +39,7 @@ public final class FixtureApp {
     /** The javax application's directory, assembled once per test run. */
     public static synchronized Path buildJavax() {
         if (builtJavax == null) {
-            try {
-                if (!Files.isRegularFile(JAVAX_LIBRARY) || !Files.isDirectory(JAVAX_SOURCE)) {
-                    throw new IllegalStateException(JAVAX_LIBRARY + " or " + JAVAX_SOURCE
-                            + " is missing: integration tests run after 'mvn package'");
-                }
-                deleteTree(JAVAX_TARGET);
-                copyTree(JAVAX_SOURCE, JAVAX_TARGET);
-                Files.createDirectories(JAVAX_TARGET.resolve("WEB-INF/lib"));
-                Files.copy(JAVAX_LIBRARY, JAVAX_TARGET.resolve("WEB-INF/lib").resolve(JAVAX_LIBRARY.getFileName()));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            builtJavax = JAVAX_TARGET;
+            builtJavax = assemble(JAVAX_SOURCE, null, JAVAX_LIBRARY, JAVAX_TARGET);
         }
         return builtJavax;
     }
@@ -59,21 +47,32 @@ public final class FixtureApp {
     /** The jakarta application's directory, assembled once per test run. */
     public static synchronized Path build() {
         if (built == null) {
-            try {
-                if (!Files.isRegularFile(LIBRARY)) {
-                    throw new IllegalStateException(LIBRARY + " is missing: integration tests run after 'mvn package'");
-                }
-                deleteTree(TARGET);
-                copyTree(SOURCE, TARGET);
-                copyTree(CLASSES, TARGET.resolve("WEB-INF/classes/io/github/hixie76/fixture"));
-                Files.createDirectories(TARGET.resolve("WEB-INF/lib"));
-                Files.copy(LIBRARY, TARGET.resolve("WEB-INF/lib").resolve(LIBRARY.getFileName()));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            built = TARGET;
+            built = assemble(SOURCE, CLASSES, LIBRARY, TARGET);
         }
         return built;
+    }
+
+    /**
+     * TARGET afresh: a copy of the application's directory SOURCE, its classes (CLASSES, when they
+     * are not in SOURCE already) in WEB-INF/classes, and the LIBRARY jar in WEB-INF/lib.
+     */
+    private static Path assemble(Path source, Path classes, Path library, Path target) {
+        try {
+            if (!Files.isRegularFile(library) || !Files.isDirectory(source)) {
+                throw new IllegalStateException(library + " or " + source
+                        + " is missing: integration tests run after 'mvn package'");
+            }
+            deleteTree(target);
+            copyTree(source, target);
+            if (classes != null) {
+                copyTree(classes, target.resolve("WEB-INF/classes/io/github/hixie76/fixture"));
+            }
+            Files.createDirectories(target.resolve("WEB-INF/lib"));
+            Files.copy(library, target.resolve("WEB-INF/lib").resolve(library.getFileName()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return target;
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -128,6 +129,40 @@ public final class RawSocket implements Closeable {
     /** Reads until end of stream (within the read timeout) and returns what came. */
     public byte[] readToEnd() throws IOException {
         return in.readAllBytes();
+    }
+
+    /**
+     * What the peer sends until it ends the stream; a reset counts as the end (and loses what
+     * came before it). Fails when the peer neither ends nor resets the connection within the
+     * socket's read timeout: silence is not an end.
+     */
+    public byte[] readRest() {
+        try {
+            return readToEnd();
+        } catch (SocketTimeoutException silent) {
+            throw new AssertionError("the peer did not end the connection within the read timeout", silent);
+        } catch (IOException reset) {
+            return new byte[0];
+        }
+    }
+
+    /**
+     * Opens a text frame (00) and writes 16 KiB chunks of 'a' into it, up to 16 MiB, never its
+     * end; returns how many bytes of the frame were written before the peer closed.
+     */
+    public long writeEndlessFrame() {
+        byte[] chunk = "a".repeat(16 * 1024).getBytes(StandardCharsets.US_ASCII);
+        long sent = 0;
+        try {
+            write(new byte[] {0x00});
+            for (int i = 0; i < 1024; i++) {
+                write(chunk);
+                sent += chunk.length;
+            }
+        } catch (IOException closedByPeer) {
+            // expected: the peer closed once the frame passed its limit
+        }
+        return sent;
     }
 
     public Socket socket() {
