@@ -44,19 +44,19 @@ public final class Connection implements Session, FrameSink, Member {
 
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
 
-    private final String id = SessionGroup.nextId();
+    /** A number, made a string only when asked for: every idle connection keeps its fields. */
+    private final long id = SessionGroup.nextId();
     private final Wire wire;
     private final Handshake handshake;
-    private final long part1;
-    private final long part2;
-    private final Limits limits;
-    private final SessionGroup group;
-    private final Counters counters;
-    private final Scheduler scheduler;
+    /** The two key numbers (§5.2) in one field, 32 bits each: every idle connection keeps its fields. */
+    private final long keyParts;
+    private final EndpointContext context;
     private final FrameDecoder decoder;
     private final EndpointCalls calls;
-    private final Map<String, Object> attributes = new ConcurrentHashMap<>();
-    private final byte[] key3 = new byte[OpeningHandshake.KEY3_LENGTH];
+    /** Made when first asked for: most sessions never are. */
+    private volatile Map<String, Object> attributes;
+    /** Until the digest is sent, then null (reader thread only). */
+    private byte[] key3 = new byte[OpeningHandshake.KEY3_LENGTH];
     private int key3Length; // reader thread only
     private volatile long lastActivity;
     /** The {@link WriteBatch} that will write this connection's queue, if any; WriteBatch's alone. */
@@ -73,16 +73,12 @@ public final class Connection implements Session, FrameSink, Member {
     public Connection(Wire wire, Endpoint endpoint, Handshake handshake, long part1, long part2, EndpointContext context) {
         this.wire = wire;
         this.handshake = handshake;
-        this.part1 = part1;
-        this.part2 = part2;
-        this.limits = context.limits();
-        this.group = context.group();
-        this.counters = context.counters();
-        this.scheduler = context.scheduler();
-        this.decoder = new FrameDecoder(limits.maxMessageSize());
-        this.outbound = new Outbound(limits.maxOutboundBytes());
+        this.keyParts = part1 << 32 | part2 & 0xFFFF_FFFFL; // the digest takes 32 bits of each
+        this.context = context;
+        this.decoder = new FrameDecoder(context.limits().maxMessageSize());
+        this.outbound = new Outbound(context.limits().maxOutboundBytes());
         this.calls = new EndpointCalls(endpoint, this);
-        this.lastActivity = scheduler.nanoTime();
+        this.lastActivity = context.scheduler().nanoTime();
     }
 
     /**
@@ -90,14 +86,14 @@ public final class Connection implements Session, FrameSink, Member {
      * as the request body ({@code Content-Length: 8}); null means it follows on the stream.
      */
     public void start(byte[] bodyKey3) {
-        group.started(this);
+        context.group().started(this);
         if (bodyKey3 != null) {
             onData(ByteBuffer.wrap(bodyKey3));
             return;
         }
         synchronized (this) {
             if (state == State.AWAIT_KEY3) {
-                handshakeTimer = scheduler.schedule(this::onHandshakeTimeout, limits.handshakeTimeout().toNanos());
+                handshakeTimer = context.scheduler().schedule(this::onHandshakeTimeout, context.limits().handshakeTimeout().toNanos());
             }
         }
     }
@@ -120,13 +116,18 @@ public final class Connection implements Session, FrameSink, Member {
     }
 
     private void read(ByteBuffer in) {
-        lastActivity = scheduler.nanoTime();
-        counters.received(in.remaining());
-        if (key3Length < key3.length) {
+        lastActivity = context.scheduler().nanoTime();
+        context.counters().received(in.remaining());
+        if (key3 != null) {
             int n = Math.min(in.remaining(), key3.length - key3Length);
             in.get(key3, key3Length, n);
             key3Length += n;
-            if (key3Length < key3.length || !open()) {
+            if (key3Length < key3.length) {
+                return;
+            }
+            byte[] complete = key3;
+            key3 = null;
+            if (!open(complete)) {
                 return;
             }
         }
@@ -162,7 +163,7 @@ public final class Connection implements Session, FrameSink, Member {
 
     @Override
     public void onText(String text) {
-        counters.messageIn();
+        context.counters().messageIn();
         boolean run;
         synchronized (this) {
             if (state == State.CLOSED) {
@@ -199,18 +200,18 @@ public final class Connection implements Session, FrameSink, Member {
 
     @Override
     public String id() {
-        return id;
+        return Long.toString(id);
     }
 
     @Override
     public CompletionStage<Void> send(String text) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        return EndpointCalls.sent(offer(FrameEncoder.text(text), done), done, id);
+        return EndpointCalls.sent(offer(FrameEncoder.text(text), done), done, this);
     }
 
     @Override
     public int broadcast(String text) {
-        return group.broadcast(text);
+        return context.group().broadcast(text);
     }
 
     @Override
@@ -243,7 +244,17 @@ public final class Connection implements Session, FrameSink, Member {
 
     @Override
     public Map<String, Object> attributes() {
-        return attributes;
+        Map<String, Object> made = attributes;
+        if (made == null) {
+            synchronized (this) {
+                made = attributes;
+                if (made == null) {
+                    made = new ConcurrentHashMap<>();
+                    attributes = made;
+                }
+            }
+        }
+        return made;
     }
 
     /**
@@ -284,7 +295,7 @@ public final class Connection implements Session, FrameSink, Member {
             }
         }
         if (frame != null) {
-            fail(new IOException("outbound queue would exceed " + limits.maxOutboundBytes()
+            fail(new IOException("outbound queue would exceed " + context.limits().maxOutboundBytes()
                     + " bytes: the peer is not reading"), "outbound-queue");
             return false;
         }
@@ -305,13 +316,13 @@ public final class Connection implements Session, FrameSink, Member {
             }
             int queued = outbound.size();
             try {
-                written = outbound.writeTo(wire, counters);
+                written = outbound.writeTo(wire, context.counters());
                 finished = state == State.CLOSE_RECEIVED && outbound.isFlushed() && wire.isReady();
             } catch (IOException e) {
                 failure = e;
             }
             if (outbound.size() < queued) {
-                lastActivity = scheduler.nanoTime();
+                lastActivity = context.scheduler().nanoTime();
             }
         }
         written.forEach(done -> done.complete(null));
@@ -322,8 +333,8 @@ public final class Connection implements Session, FrameSink, Member {
 
     // ---- opening and ending
 
-    private boolean open() {
-        byte[] answer = OpeningHandshake.response(part1, part2, key3);
+    private boolean open(byte[] key3) {
+        byte[] answer = OpeningHandshake.response(keyParts >>> 32, keyParts & 0xFFFF_FFFFL, key3);
         boolean run;
         synchronized (this) {
             if (state != State.AWAIT_KEY3) {
@@ -333,8 +344,8 @@ public final class Connection implements Session, FrameSink, Member {
             cancel(handshakeTimer);
             handshakeTimer = null; // a cancelled task would otherwise stay on the heap as long as the connection
             outbound.add(ByteBuffer.wrap(answer));
-            scheduleIdleCheck(limits.idleTimeout().toNanos());
-            group.opened(this);
+            scheduleIdleCheck(context.limits().idleTimeout().toNanos());
+            context.group().opened(this);
             run = calls.enqueueOpen();
         }
         drain();
@@ -350,34 +361,34 @@ public final class Connection implements Session, FrameSink, Member {
                 return;
             }
         }
-        LOG.log(Level.DEBUG, "{0}: no key3 within {1} ms, dropped", this, limits.handshakeTimeout().toMillis());
-        counters.dropped("handshake-timeout");
+        LOG.log(Level.DEBUG, "{0}: no key3 within {1} ms, dropped", this, context.limits().handshakeTimeout().toMillis());
+        context.counters().dropped("handshake-timeout");
         terminate(null);
     }
 
     /** Bounds the closing handshake: the connection ends by the close timeout whatever the peer does. */
     private void armCloseTimer() {
-        closeTimer = scheduler.schedule(this::onCloseTimeout, limits.closeTimeout().toNanos());
+        closeTimer = context.scheduler().schedule(this::onCloseTimeout, context.limits().closeTimeout().toNanos());
     }
 
     private void onCloseTimeout() {
         if (!isClosed()) {
-            LOG.log(Level.DEBUG, "{0}: no answer to FF 00 within {1} ms, closed", this, limits.closeTimeout().toMillis());
-            counters.dropped("close-timeout");
+            LOG.log(Level.DEBUG, "{0}: no answer to FF 00 within {1} ms, closed", this, context.limits().closeTimeout().toMillis());
+            context.counters().dropped("close-timeout");
             terminate(null);
         }
     }
 
     /** Off when the idle timeout is 0; otherwise checks again when the connection could next be idle. */
     private void scheduleIdleCheck(long delayNanos) {
-        if (!limits.idleTimeout().isZero()) {
-            idleTimer = scheduler.schedule(this::checkIdle, delayNanos);
+        if (!context.limits().idleTimeout().isZero()) {
+            idleTimer = context.scheduler().schedule(this::checkIdle, delayNanos);
         }
     }
 
     private void checkIdle() {
-        long idle = scheduler.nanoTime() - lastActivity;
-        long limit = limits.idleTimeout().toNanos();
+        long idle = context.scheduler().nanoTime() - lastActivity;
+        long limit = context.limits().idleTimeout().toNanos();
         synchronized (this) {
             if (state != State.OPEN) {
                 return;
@@ -387,8 +398,8 @@ public final class Connection implements Session, FrameSink, Member {
                 return;
             }
         }
-        LOG.log(Level.DEBUG, "{0}: idle for {1} ms, closing", this, limits.idleTimeout().toMillis());
-        counters.dropped("idle-timeout");
+        LOG.log(Level.DEBUG, "{0}: idle for {1} ms, closing", this, context.limits().idleTimeout().toMillis());
+        context.counters().dropped("idle-timeout");
         close();
     }
 
@@ -405,7 +416,7 @@ public final class Connection implements Session, FrameSink, Member {
      */
     private void fail(Exception reason, String limit) {
         LOG.log(Level.DEBUG, "{0}: failing the connection: {1}", this, reason.getMessage());
-        counters.dropped(limit);
+        context.counters().dropped(limit);
         sendCloseIfIdle();
         terminate(reason);
     }
@@ -444,7 +455,7 @@ public final class Connection implements Session, FrameSink, Member {
             IOException closed = new IOException("session " + id + " closed before the message was written");
             dropped.forEach(done -> done.completeExceptionally(closed));
         }
-        group.ended(this);
+        context.group().ended(this);
         if (wasOpen) {
             calls.ended(cause);
         }

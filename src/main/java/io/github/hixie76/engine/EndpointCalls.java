@@ -57,9 +57,9 @@ public final class EndpointCalls {
     }
 
     /** A stage for {@link Session#send}: {@code done}, failed at once when the message was not queued. */
-    public static CompletionStage<Void> sent(boolean queued, CompletableFuture<Void> done, String sessionId) {
+    public static CompletionStage<Void> sent(boolean queued, CompletableFuture<Void> done, Session session) {
         if (!queued) {
-            done.completeExceptionally(new IOException("session " + sessionId + " is closed"));
+            done.completeExceptionally(new IOException("session " + session.id() + " is closed"));
         }
         return done;
     }

@@ -4,9 +4,9 @@ import io.github.hixie76.protocol.FrameEncoder;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -21,8 +21,9 @@ public final class SessionGroup {
 
     private static final AtomicLong IDS = new AtomicLong();
 
-    private final Set<Member> all = ConcurrentHashMap.newKeySet();
-    private final Set<Member> open = ConcurrentHashMap.newKeySet();
+    /** Every member, and whether it is open: one map, not a set of each (each entry is kept as long as its connection). */
+    private final ConcurrentHashMap<Member, Boolean> members = new ConcurrentHashMap<>();
+    private final AtomicInteger openCount = new AtomicInteger();
     private final Publisher others;
 
     /** A group on a single node. */
@@ -36,49 +37,53 @@ public final class SessionGroup {
     }
 
     /** A session id unique among the sessions of this server, whatever their protocol. */
-    public static String nextId() {
-        return Long.toString(IDS.incrementAndGet());
+    public static long nextId() {
+        return IDS.incrementAndGet();
     }
 
     /** A member has started (a hixie-76 connection then waits for key3). */
     public void started(Member member) {
-        all.add(member);
+        members.putIfAbsent(member, Boolean.FALSE);
     }
 
     /** A member has opened: broadcasts reach it. */
     public void opened(Member member) {
-        all.add(member);
-        open.add(member);
+        if (members.put(member, Boolean.TRUE) != Boolean.TRUE) {
+            openCount.incrementAndGet();
+        }
     }
 
     /** A member has ended; idempotent. */
     public void ended(Member member) {
-        open.remove(member);
-        all.remove(member);
+        if (members.remove(member) == Boolean.TRUE) {
+            openCount.decrementAndGet();
+        }
     }
 
     /** Open sessions. */
     public int openCount() {
-        return open.size();
+        return openCount.get();
     }
 
     /** Open sessions by protocol, for the metrics. */
     public Map<String, Integer> openCountByProtocol() {
         Map<String, Integer> counts = new TreeMap<>();
-        for (Member member : open) {
-            counts.merge(member.protocol(), 1, Integer::sum);
-        }
+        members.forEach((member, open) -> {
+            if (open) {
+                counts.merge(member.protocol(), 1, Integer::sum);
+            }
+        });
         return counts;
     }
 
     /** Sessions from the upgrade to the end, hixie-76 connections still waiting for key3 included. */
     public int connectionCount() {
-        return all.size();
+        return members.size();
     }
 
     /** Every member, for shutdown. */
     public List<Member> snapshot() {
-        return List.copyOf(all);
+        return List.copyOf(members.keySet());
     }
 
     /**
@@ -98,8 +103,8 @@ public final class SessionGroup {
     public int deliverLocally(String text) {
         ByteBuffer frame = FrameEncoder.text(text);
         int queued = 0;
-        for (Member member : open) {
-            if (member.deliver(text, frame)) {
+        for (Map.Entry<Member, Boolean> member : members.entrySet()) {
+            if (member.getValue() && member.getKey().deliver(text, frame)) {
                 queued++;
             }
         }

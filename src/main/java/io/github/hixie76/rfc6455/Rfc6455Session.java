@@ -38,7 +38,7 @@ final class Rfc6455Session implements Session, Member {
     private record Pending(String text, long bytes, CompletableFuture<Void> done) {
     }
 
-    private final String id = SessionGroup.nextId();
+    private final long id = SessionGroup.nextId();
     private final jakarta.websocket.Session socket;
     private final Handshake handshake;
     private final SessionGroup group;
@@ -129,12 +129,12 @@ final class Rfc6455Session implements Session, Member {
     @Override
     public CompletionStage<Void> send(String text) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        return EndpointCalls.sent(offer(text, done), done, id);
+        return EndpointCalls.sent(offer(text, done), done, this);
     }
 
     @Override
     public String id() {
-        return id;
+        return Long.toString(id);
     }
 
     @Override

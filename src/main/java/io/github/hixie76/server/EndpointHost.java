@@ -65,6 +65,8 @@ final class EndpointHost {
 
     private final String path;
     private final Broadcaster broadcaster = group::broadcast;
+    /** What the handshakes of this endpoint's clients send alike, kept once by its sessions. */
+    private final Recent recent = new Recent();
 
     /**
      * {@code path}: where it is mapped (its broadcaster's key, its cluster channel);
@@ -165,7 +167,7 @@ final class EndpointHost {
         metrics.accepted(Handshake.HIXIE_76);
         Endpoint endpoint = opened.endpoint();
         String subprotocol = opened.subprotocol();
-        Handshake handshake = RequestCopy.handshake(request, uri, agreed.origin(), subprotocol, Handshake.HIXIE_76);
+        Handshake handshake = RequestCopy.handshake(request, recent, uri, agreed.origin(), subprotocol, Handshake.HIXIE_76);
 
         response.setStatus(HttpServletResponse.SC_SWITCHING_PROTOCOLS);
         response.setHeader("Upgrade", "WebSocket");
@@ -191,7 +193,7 @@ final class EndpointHost {
             }
             return;
         }
-        Handshake handshake = RequestCopy.handshake(request, uri, accepted.origin(), accepted.subprotocol(),
+        Handshake handshake = RequestCopy.handshake(request, recent, uri, accepted.origin(), accepted.subprotocol(),
                 Handshake.RFC_6455);
         try {
             if (!Rfc6455Upgrade.supports(container)) {
@@ -248,7 +250,7 @@ final class EndpointHost {
     /** The location as a URI for the session, or null after refusing a URL no URI takes. */
     private URI uri(HttpServletRequest request, HttpServletResponse response, String location) throws IOException {
         try {
-            return Location.toUri(location);
+            return recent.uri(location);
         } catch (ProtocolException e) {
             refuse(request, response, Refusal.malformed(e.getMessage()));
             return null;

@@ -6,7 +6,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,10 +23,14 @@ final class RequestCopy {
     private RequestCopy() {
     }
 
-    /** The request as {@link Handshake}, with the origin sent and the subprotocol agreed (each may be null). */
-    static Handshake handshake(HttpServletRequest request, URI uri, String origin, String subprotocol, String protocol) {
-        return new Handshake(uri, origin, subprotocol, headers(request), request.getUserPrincipal(),
-                new InetSocketAddress(request.getRemoteAddr(), request.getRemotePort()), sessionAttributes(request),
+    /**
+     * The request as {@link Handshake}, with the origin sent and the subprotocol agreed (each may
+     * be null); the strings a session keeps as {@code recent} has them.
+     */
+    static Handshake handshake(HttpServletRequest request, Recent recent, URI uri, String origin, String subprotocol,
+            String protocol) {
+        return new Handshake(uri, recent.string(origin), subprotocol, headers(request, recent), request.getUserPrincipal(),
+                recent.address(request.getRemoteAddr(), request.getRemotePort()), sessionAttributes(request),
                 protocol);
     }
 
@@ -56,13 +59,13 @@ final class RequestCopy {
         return Collections.unmodifiableMap(attributes);
     }
 
-    private static Map<String, List<String>> headers(HttpServletRequest request) {
+    private static Map<String, List<String>> headers(HttpServletRequest request, Recent recent) {
         List<String> namesAndValues = new ArrayList<>(32);
         for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements();) {
             String name = names.nextElement();
             for (Enumeration<String> values = request.getHeaders(name); values.hasMoreElements();) {
-                namesAndValues.add(name);
-                namesAndValues.add(values.nextElement());
+                namesAndValues.add(recent.string(name));
+                namesAndValues.add(recent.string(values.nextElement()));
             }
         }
         return new HeaderFields(namesAndValues);

@@ -53,7 +53,8 @@ final class JettyTransport implements Wire, InvocationHandler {
     private volatile ByteBuffer alreadyRead;
     private volatile boolean writing;
     private volatile Thread writer;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Guarded by this (a field, not an AtomicBoolean: every idle connection keeps one). */
+    private boolean closed;
 
     private JettyTransport(JettyApi api, Object coreRequest) throws IOException {
         this.api = api;
@@ -223,13 +224,19 @@ final class JettyTransport implements Wire, InvocationHandler {
 
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
+        if (closeOnce()) {
             try {
                 api.close(endPoint);
             } catch (IOException e) {
                 LOG.log(Level.DEBUG, "closing Jetty's EndPoint", e);
             }
         }
+    }
+
+    private synchronized boolean closeOnce() {
+        boolean first = !closed;
+        closed = true;
+        return first;
     }
 
     private void onWritten() {

@@ -74,6 +74,8 @@ public final class Bench {
         List<String> phases = PHASES;
         String serverJvmArgs = "-Xmx1g";
         Path svg;
+        /** Where the idle phase writes each server's class histogram (jmap -histo:live), or null. */
+        Path histograms;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -98,6 +100,7 @@ public final class Bench {
                     case "--phases" -> o.phases = known(value, PHASES);
                     case "--server-jvm-args" -> o.serverJvmArgs = value;
                     case "--svg" -> o.svg = Path.of(value);
+                    case "--histograms" -> o.histograms = Path.of(value);
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
                 }
             }
@@ -123,7 +126,8 @@ public final class Bench {
             options: --servers raw,jws,netty,jetty,tomcat (also jetty-redis)  --phases echo,relay,handshake,request,chat,idle  --rounds R (3)
               --warmup S (2)  --duration S (5, measured per phase)  --connections C (100, echo)  --window W (4 in flight)
               --size B (64)  --handshake-concurrency N (16)  --receivers R (1000, chat)  --chat-window W (16)
-              --idle I (10000)  --client-threads T (1)  --server-jvm-args "-Xmx1g ..."  --svg FILE (echo chart)""";
+              --idle I (10000)  --client-threads T (1)  --server-jvm-args "-Xmx1g ..."  --svg FILE (echo chart)
+              --histograms DIR (the idle phase's class histogram of each server, as jmap -histo:live prints it)""";
 
     public static void main(String[] args) throws Exception {
         Options options;

@@ -3,7 +3,10 @@ package io.github.hixie76.bench;
 import io.github.hixie76.bench.Report.Figure;
 import io.github.hixie76.bench.Report.Metric;
 import io.github.hixie76.testing.Await;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
@@ -13,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -251,11 +255,29 @@ final class Phases {
         });
         awaitCount(opened::sum, o.idle);
         long after = server.heapAfterGc();
+        if (o.histograms != null) {
+            writeHistogram();
+        }
         client.closeAll(60_000);
         Figure figure = Figure.of((after - before) / 1024.0 / o.idle);
         log.println(String.format(Locale.ROOT, "idle: %s KiB per connection (%,d KiB before, %,d KiB after)", figure,
                 before / 1024, after / 1024));
         return Map.of(Metric.IDLE_HEAP, figure);
+    }
+
+    /** The server's live objects by class while the idle connections are open, into {@code --histograms}. */
+    private void writeHistogram() throws IOException, InterruptedException {
+        Files.createDirectories(o.histograms);
+        String name = server.label().replaceAll("[^A-Za-z0-9.]+", "-") + "-" + o.idle + "-idle.txt";
+        Path file = o.histograms.resolve(name);
+        Path jmap = Path.of(System.getProperty("java.home"), "bin", "jmap");
+        Process process = new ProcessBuilder(jmap.toString(), "-histo:live", Long.toString(server.pid()))
+                .redirectErrorStream(true).redirectOutput(file.toFile()).start();
+        if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            process.destroyForcibly();
+            throw new IOException("jmap -histo:live failed; see " + file);
+        }
+        log.println("idle: class histogram in " + file);
     }
 
     /** Warm-up, then the measured window; then the phase stops ({@code running}) and its connections close. */

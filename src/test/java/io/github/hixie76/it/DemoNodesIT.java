@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -54,27 +53,19 @@ class DemoNodesIT {
         List<AutoCloseable> open = new ArrayList<>();
         try (RedisServer redis = RedisServer.start()) {
             int[] ports = {freePort(), freePort()};
-            List<CompletableFuture<ForegroundProcess>> starting = new ArrayList<>();
+            // One after the other, as from two terminals: two Maven builds compiling one checkout at
+            // the same moment race on target/classes (one deletes classes the other is reading).
+            List<ForegroundProcess> nodes = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
                 List<String> words = new ArrayList<>(Command.words(command
                         .replace(README_PORT, "-Djetty.http.port=" + ports[i])
                         .replace(README_REDIS, redis.uri().toString())));
                 assertEquals("mvn", words.get(0), command);
                 words.set(0, Command.mvn());
-                String name = "demo-node-" + (i + 1);
-                int port = ports[i];
-                starting.add(CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return ForegroundProcess.start(name, Path.of("").toAbsolutePath(), work, port, START, words);
-                    } catch (IOException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }));
-            }
-            List<ForegroundProcess> nodes = new ArrayList<>();
-            for (CompletableFuture<ForegroundProcess> node : starting) {
-                nodes.add(node.join());
-                open.add(0, nodes.get(nodes.size() - 1));
+                ForegroundProcess node = ForegroundProcess.start("demo-node-" + (i + 1), Path.of("").toAbsolutePath(),
+                        work, ports[i], START, words);
+                open.add(0, node);
+                nodes.add(node);
             }
             for (ForegroundProcess node : nodes) {
                 Await.until(() -> node.name() + "'s bus connected: " + status(node), START,
