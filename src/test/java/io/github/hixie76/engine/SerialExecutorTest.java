@@ -115,4 +115,45 @@ class SerialExecutorTest {
             throw new IllegalStateException(e);
         }
     }
+
+    @Test
+    void tasksFromManyThreadsEachRunOnceNeverTwoAtATimeAndInEachThreadsOrder() throws Exception {
+        int threads = 4;
+        int perThread = 20_000;
+        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger overlaps = new java.util.concurrent.atomic.AtomicInteger();
+        int[] lastSeen = new int[threads]; // written by tasks only, which never overlap
+        java.util.Arrays.fill(lastSeen, -1);
+        java.util.concurrent.atomic.AtomicInteger outOfOrder = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> senders = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            senders.add(new Thread(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    int n = i;
+                    executor.execute(() -> {
+                        if (running.incrementAndGet() != 1) {
+                            overlaps.incrementAndGet();
+                        }
+                        if (lastSeen[thread] != n - 1) {
+                            outOfOrder.incrementAndGet();
+                        }
+                        lastSeen[thread] = n;
+                        running.decrementAndGet();
+                    });
+                }
+            }));
+        }
+        senders.forEach(Thread::start);
+        for (Thread sender : senders) {
+            sender.join(WAIT_MILLIS);
+        }
+        // every execute has returned: a task still queued would have been left behind
+        for (int t = 0; t < threads; t++) {
+            assertEquals(perThread - 1, lastSeen[t], "thread " + t + "'s tasks all ran");
+        }
+        assertEquals(0, overlaps.get());
+        assertEquals(0, outOfOrder.get());
+        assertEquals(List.of(), failures);
+    }
 }
