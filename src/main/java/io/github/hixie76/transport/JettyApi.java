@@ -1,6 +1,7 @@
 package io.github.hixie76.transport;
 
 import java.io.IOException;
+import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -54,6 +55,8 @@ final class JettyApi {
     final Method getInvocationType;
     /** {@code Invocable.InvocationType.BLOCKING}, what a callback that may run application code answers. */
     final Object blocking;
+    private final Constructor<?> connectionProxy;
+    private final Constructor<?> callbackProxy;
 
     private JettyApi(ClassLoader jetty, Class<?> servletRequest) throws ReflectiveOperationException {
         this.jetty = jetty;
@@ -91,6 +94,8 @@ final class JettyApi {
         failed = callbackType.getMethod("failed", Throwable.class);
         getInvocationType = callbackType.getMethod("getInvocationType");
         blocking = type("org.eclipse.jetty.util.thread.Invocable$InvocationType").getField("BLOCKING").get(null);
+        connectionProxy = proxyConstructor(connectionType, upgradeToType);
+        callbackProxy = proxyConstructor(callbackType);
         // Public methods of public types, but a Method checks its caller on every call unless
         // told not to; fill and write run for every read and every frame.
         for (Method method : List.of(getRequest, setAttribute, getConnectionMetaData, getConnection, getEndPoint, fill,
@@ -169,7 +174,7 @@ final class JettyApi {
 
     /** A Jetty {@code Connection} (and {@code Connection.UpgradeTo}) whose calls go to {@code handler}. */
     Object newConnection(InvocationHandler handler) {
-        return Proxy.newProxyInstance(jetty, new Class<?>[] {connectionType, upgradeToType}, handler);
+        return newProxy(connectionProxy, handler);
     }
 
     /**
@@ -178,7 +183,24 @@ final class JettyApi {
      * (it may run application code).
      */
     Object newCallback(InvocationHandler handler) {
-        return Proxy.newProxyInstance(jetty, new Class<?>[] {callbackType}, handler);
+        return newProxy(callbackProxy, handler);
+    }
+
+    /** The constructor of the proxy class {@code newProxyInstance} makes for these interfaces: it looks the class up on every call. */
+    private Constructor<?> proxyConstructor(Class<?>... interfaces) throws ReflectiveOperationException {
+        InvocationHandler none = (proxy, method, args) -> null;
+        Constructor<?> constructor = Proxy.newProxyInstance(jetty, interfaces, none).getClass()
+                .getConstructor(InvocationHandler.class);
+        constructor.trySetAccessible();
+        return constructor;
+    }
+
+    private static Object newProxy(Constructor<?> constructor, InvocationHandler handler) {
+        try {
+            return constructor.newInstance(handler);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot make a proxy of " + constructor.getDeclaringClass(), e);
+        }
     }
 
     /** {@code hashCode}, {@code equals} and {@code toString} of a proxy; Jetty's default methods otherwise. */

@@ -306,7 +306,10 @@ final class LoadClient implements AutoCloseable {
         private SocketChannel channel;
         private SelectionKey selectionKey;
         private State state = State.CONNECTING;
+        /** Bytes to write, from position to limit. */
         private ByteBuffer out = ByteBuffer.allocate(0);
+        /** While a read is handled: what its messages send is written once it is, in one write (as servers and browsers do). */
+        private boolean corked;
         private final byte[] head = new byte[1024];
         private int headLength;
         private int headEnd = -1;
@@ -441,6 +444,16 @@ final class LoadClient implements AutoCloseable {
         }
 
         private void read() throws IOException {
+            corked = true;
+            try {
+                readAll();
+            } finally {
+                corked = false;
+            }
+            uncork();
+        }
+
+        private void readAll() throws IOException {
             ByteBuffer buffer = worker.readBuffer;
             while (state != State.ENDED) {
                 buffer.clear();
@@ -556,7 +569,7 @@ final class LoadClient implements AutoCloseable {
 
         private void write(ByteBuffer bytes) {
             try {
-                if (!out.hasRemaining()) {
+                if (!out.hasRemaining() && !corked) {
                     channel.write(bytes);
                     if (bytes.hasRemaining()) {
                         out = ByteBuffer.allocate(Math.max(bytes.remaining(), 4096)).put(bytes).flip();
@@ -577,10 +590,24 @@ final class LoadClient implements AutoCloseable {
             }
         }
 
+        /** Writes what the read's messages sent; what the socket does not take waits for OP_WRITE. */
+        private void uncork() throws IOException {
+            if (state == State.ENDED || !out.hasRemaining()) {
+                return;
+            }
+            channel.write(out);
+            if (out.hasRemaining()) {
+                out.compact().flip();
+                selectionKey.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            } else {
+                out.clear().limit(0);
+            }
+        }
+
         private void flush() throws IOException {
             channel.write(out);
             if (!out.hasRemaining()) {
-                out = ByteBuffer.allocate(0);
+                out.clear().limit(0);
                 selectionKey.interestOps(SelectionKey.OP_READ);
             } else {
                 out.compact().flip();
