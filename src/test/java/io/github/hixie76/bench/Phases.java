@@ -119,7 +119,10 @@ final class Phases {
             figures.put(fairness, Figure.of(slowest / (double) Math.max(1, fastest)));
         }
         figures.put(cpu, Figure.of(window.cpuSeconds() * 1e6 / Math.max(1, messages)));
-        log.println(phase + ": " + figures);
+        long[] counts = conns.stream().mapToLong(c -> c.count).sorted().toArray();
+        log.println(phase + ": " + figures + "; round trips per connection: min " + slowest + ", p10 "
+                + counts[counts.length / 10] + ", median " + counts[counts.length / 2] + ", p90 "
+                + counts[counts.length * 9 / 10] + ", max " + fastest);
         return figures;
     }
 
