@@ -11,6 +11,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -24,12 +26,13 @@ import org.junit.jupiter.api.Test;
 class BenchSmokeTest {
 
     private static final Path SVG = Path.of("target/bench/smoke.svg");
+    private static final Path HISTOGRAMS = Path.of("target/bench/smoke-histograms");
 
     @Test
     void reportsAFigurePerServerAndPhase() throws Exception {
         Bench.Options options = Bench.Options.parse(new String[] {"--rounds", "1", "--warmup", "0.2", "--duration", "1",
             "--connections", "4", "--window", "2", "--handshake-concurrency", "4", "--receivers", "10",
-            "--idle", "20", "--svg", SVG.toString()});
+            "--idle", "20", "--svg", SVG.toString(), "--histograms", HISTOGRAMS.toString()});
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Report report = Bench.run(options, new PrintStream(log, true, StandardCharsets.UTF_8));
         String markdown = report.markdown();
@@ -72,6 +75,14 @@ class BenchSmokeTest {
                 .findFirst().orElseThrow(() -> new AssertionError("container share missing:\n" + markdown));
         assertTrue(Pattern.matches("\\|.*\\| — \\| — \\| \\*\\*[0-9.]+\\*\\* .* \\| \\*\\*[0-9.]+\\*\\* .* \\|", share),
                 share);
+        // the idle phase's class histograms: ours hold the engine's connections, one per idle connection at least
+        for (String server : List.of("jetty", "tomcat")) {
+            Path histogram = HISTOGRAMS.resolve(Bench.SERVERS.get(server).replaceAll("[^A-Za-z0-9.]+", "-") + "-20-idle.txt");
+            String classes = Files.readString(histogram);
+            Matcher connections = Pattern.compile("\\s(\\d+)\\s+\\d+\\s+io\\.github\\.hixie76\\.engine\\.Connection\\s").matcher(classes);
+            assertTrue(connections.find(), histogram + ":\n" + classes.lines().limit(20).toList());
+            assertTrue(Integer.parseInt(connections.group(1)) >= 20, connections.group());
+        }
         String svg = Files.readString(SVG);
         Bench.DEFAULT_SERVERS.stream().map(Bench.SERVERS::get)
                 .forEach(label -> assertTrue(svg.contains(label), label + " not in the chart"));
