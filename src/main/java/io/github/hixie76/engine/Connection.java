@@ -93,7 +93,8 @@ public final class Connection implements Session, FrameSink, Member {
         }
         synchronized (this) {
             if (state == State.AWAIT_KEY3) {
-                handshakeTimer = context.scheduler().schedule(this::onHandshakeTimeout, context.limits().handshakeTimeout().toNanos());
+                handshakeTimer = context.scheduler().schedule(this::onHandshakeTimeout,
+                        context.limits().handshakeTimeout().toNanos());
             }
         }
     }
@@ -361,7 +362,8 @@ public final class Connection implements Session, FrameSink, Member {
                 return;
             }
         }
-        LOG.log(Level.DEBUG, "{0}: no key3 within {1} ms, dropped", this, context.limits().handshakeTimeout().toMillis());
+        LOG.log(Level.DEBUG, "{0}: no key3 within {1} ms, dropped", this,
+                context.limits().handshakeTimeout().toMillis());
         context.counters().dropped("handshake-timeout");
         terminate(null);
     }
@@ -373,7 +375,8 @@ public final class Connection implements Session, FrameSink, Member {
 
     private void onCloseTimeout() {
         if (!isClosed()) {
-            LOG.log(Level.DEBUG, "{0}: no answer to FF 00 within {1} ms, closed", this, context.limits().closeTimeout().toMillis());
+            LOG.log(Level.DEBUG, "{0}: no answer to FF 00 within {1} ms, closed", this,
+                    context.limits().closeTimeout().toMillis());
             context.counters().dropped("close-timeout");
             terminate(null);
         }

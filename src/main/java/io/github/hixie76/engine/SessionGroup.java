@@ -21,7 +21,7 @@ public final class SessionGroup {
 
     private static final AtomicLong IDS = new AtomicLong();
 
-    /** Every member, and whether it is open: one map, not a set of each (each entry is kept as long as its connection). */
+    /** Every member, and whether it is open: one map, not a set of each (an entry lives as long as its connection). */
     private final ConcurrentHashMap<Member, Boolean> members = new ConcurrentHashMap<>();
     private final AtomicInteger openCount = new AtomicInteger();
     private final Publisher others;
